@@ -1,0 +1,199 @@
+package io.syncline.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every committed changeset of a store, in commit order, consumed by named {@link Tailer}s that
+ * each keep their own cursor and read at their own pace (DESIGN section 4): the persistence
+ * tailer, the sync tailer, and whatever else an application attaches.
+ *
+ * <p>A tailer that falls behind never blocks writers: appending is O(1). The log keeps only the
+ * changesets some tailer has not consumed, trimming below the slowest cursor, and keeps nothing at
+ * all while no tailer is attached. Remote changesets are logged too; {@link #isLocal} tells them
+ * apart.
+ *
+ * <p>Thread-safe: the store appends on its writing thread; tailers poll from any thread.
+ * {@link Tailer#onAppend} callbacks run on the appending thread after the append.
+ */
+public final class ChangeLog {
+  private final String replicaId;
+  private final ArrayDeque<Changeset> entries = new ArrayDeque<>();
+  private final Map<String, Tailer> tailers = new LinkedHashMap<>();
+  private long base; // position of entries.peekFirst()
+  private volatile boolean active;
+
+  ChangeLog(String replicaId) {
+    this.replicaId = replicaId;
+  }
+
+  /** True if some tailer is attached, so commits should build and append changesets. */
+  boolean active() {
+    return active;
+  }
+
+  /** True if {@code changeset} was written on this replica rather than merged from another. */
+  public boolean isLocal(Changeset changeset) {
+    return changeset.origin().equals(replicaId);
+  }
+
+  /** The position the next appended changeset gets. */
+  public synchronized long end() {
+    return base + entries.size();
+  }
+
+  /** Changesets held for tailers that have not consumed them yet. */
+  public synchronized int size() {
+    return entries.size();
+  }
+
+  /**
+   * The tailer named {@code name}, created at the end of the log (it sees only changesets
+   * appended from now on) if it does not exist yet.
+   */
+  public synchronized Tailer tailer(String name) {
+    Objects.requireNonNull(name, "name");
+    Tailer t = tailers.get(name);
+    if (t == null) {
+      t = new Tailer(name, end());
+      tailers.put(name, t);
+      active = true;
+    }
+    return t;
+  }
+
+  void append(Changeset changeset) {
+    List<Runnable> callbacks;
+    synchronized (this) {
+      if (tailers.isEmpty()) {
+        return;
+      }
+      entries.addLast(changeset);
+      callbacks = new ArrayList<>(tailers.size());
+      for (Tailer t : tailers.values()) {
+        if (t.onAppend != null) {
+          callbacks.add(t.onAppend);
+        }
+      }
+    }
+    for (Runnable r : callbacks) {
+      r.run();
+    }
+  }
+
+  private void trim() {
+    long min = Long.MAX_VALUE;
+    for (Tailer t : tailers.values()) {
+      min = Math.min(min, t.cursor);
+    }
+    if (tailers.isEmpty()) {
+      min = end();
+    }
+    while (base < min && !entries.isEmpty()) {
+      entries.pollFirst();
+      base++;
+    }
+  }
+
+  /**
+   * The newest change per cell and per value among {@code changesets}, in the order each cell or
+   * value was first touched: what a sync tailer sends instead of every intermediate write.
+   */
+  public static List<Change> collapse(Collection<Changeset> changesets) {
+    Map<Object, Change> newest = new LinkedHashMap<>();
+    for (Changeset cs : changesets) {
+      for (Change c : cs.changes()) {
+        Object key = c instanceof CellChange cc ? List.of(cc.table(), cc.row(), cc.cell()) : ((ValueChange) c).id();
+        newest.merge(key, c, (a, b) -> b.stamp().compareTo(a.stamp()) >= 0 ? b : a);
+      }
+    }
+    return List.copyOf(newest.values());
+  }
+
+  /** A named cursor into the log. Thread-safe. */
+  public final class Tailer implements AutoCloseable {
+    private final String name;
+    private long cursor;
+    private Runnable onAppend;
+    private boolean closed;
+
+    private Tailer(String name, long cursor) {
+      this.name = name;
+      this.cursor = cursor;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    /** Position of the next changeset this tailer will read. */
+    public long cursor() {
+      synchronized (ChangeLog.this) {
+        return cursor;
+      }
+    }
+
+    /** Changesets appended that this tailer has not read yet. */
+    public long lag() {
+      synchronized (ChangeLog.this) {
+        return end() - cursor;
+      }
+    }
+
+    /**
+     * Returns up to {@code max} unread changesets in commit order and moves the cursor past
+     * them; empty if there are none.
+     */
+    public List<Changeset> poll(int max) {
+      synchronized (ChangeLog.this) {
+        if (closed) {
+          throw new IllegalStateException("Tailer " + name + " is closed");
+        }
+        int n = (int) Math.min(max, end() - cursor);
+        List<Changeset> out = new ArrayList<>(Math.max(0, n));
+        int skip = (int) (cursor - base);
+        int i = 0;
+        for (Changeset cs : entries) {
+          if (i >= skip + n) {
+            break;
+          }
+          if (i >= skip) {
+            out.add(cs);
+          }
+          i++;
+        }
+        cursor += out.size();
+        trim();
+        return out;
+      }
+    }
+
+    /**
+     * Sets the callback run on the appending thread after each append (replacing any earlier
+     * one). Keep it short: schedule work, do not do it.
+     */
+    public void onAppend(Runnable callback) {
+      synchronized (ChangeLog.this) {
+        onAppend = callback;
+      }
+    }
+
+    /** Detaches this tailer; the log stops holding changesets for it. */
+    @Override
+    public void close() {
+      synchronized (ChangeLog.this) {
+        if (!closed) {
+          closed = true;
+          tailers.remove(name);
+          active = !tailers.isEmpty();
+          trim();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.syncline.core;
+
+import io.syncline.core.internal.ByteWriter;
+import io.syncline.core.internal.ChangeEncoder;
+import io.syncline.core.internal.ChangeIndex;
+import io.syncline.core.internal.Envelope;
+import io.syncline.core.internal.TableData;
+import java.util.Arrays;
+
+/**
+ * Writes {@link Store#deltaSince}: for each table, either a scan of the cells (when most of the
+ * table is newer than the asking vector, e.g. a full state) or a walk of only those
+ * {@link ChangeIndex} blocks that may hold newer cells. Runs under the store lock.
+ */
+final class DeltaEncoder {
+  private final Store store;
+  private final VectorLookup vv;
+  private final ByteWriter w;
+  private final ChangeEncoder enc;
+  private long maxMillis;
+  private int size;
+
+  private DeltaEncoder(Store store, VersionVector other, ByteWriter w) {
+    this.store = store;
+    this.vv = new VectorLookup(other);
+    this.w = w;
+    this.enc = new ChangeEncoder(w);
+  }
+
+  static Delta encode(Store store, VersionVector other, VersionVector version) {
+    int estimate = other.isEmpty() ? totalCells(store) * 12 : 1024;
+    ByteWriter w = Envelope.begin('D', estimate);
+    w.writeString(store.replicaId);
+    version.writeTo(w);
+    int body = w.position();
+    DeltaEncoder e = new DeltaEncoder(store, other, w);
+    e.enc.clients(store.seenClients, store.seenCount);
+    int tablesAt = w.reserveCount();
+    int tables = 0;
+    for (TableData td : store.tables.values()) {
+      if (e.table(td)) {
+        tables++;
+      }
+    }
+    w.patchCount(tablesAt, tables);
+    e.values();
+    return new Delta(Envelope.finish(w), store.replicaId, version, e.size, e.maxMillis, body);
+  }
+
+  private static int totalCells(Store store) {
+    long n = 0;
+    for (TableData td : store.tables.values()) {
+      n += td.presentCells();
+    }
+    return (int) Math.min(n, 100_000_000);
+  }
+
+  private boolean isNewer(TableData td, int row, int col) {
+    if (td.kind(row, col) == 0) {
+      return false;
+    }
+    int lo = td.lo(row, col);
+    return vv.isNewer(lo & Stamp.MAX_CLIENT_ID, td.hi(row, col), lo);
+  }
+
+  private void cell(TableData td, int row, int col) {
+    long hi = td.hi(row, col);
+    maxMillis = Math.max(maxMillis, hi >>> 22);
+    enc.cell(td.kind(row, col), td.bits(row, col), td.ref(row, col), hi, td.lo(row, col));
+    size++;
+  }
+
+  /** Writes the table's newer cells; returns false (writing nothing) if it has none. */
+  private boolean table(TableData td) {
+    ChangeIndex index = td.index;
+    long candidates = 0;
+    boolean[] candidate = new boolean[index.blockCount()];
+    for (int b = 0; b < candidate.length; b++) {
+      if (index.mayHaveNewer(b, vv)) {
+        candidate[b] = true;
+        candidates += index.blockSize(b);
+      }
+    }
+    if (candidates == 0) {
+      return false;
+    }
+    int start = w.position();
+    int before = size;
+    w.writeString(td.id);
+    if (candidates * 2 >= td.presentCells()) {
+      scan(td);
+    } else {
+      walk(td, candidate, candidates);
+    }
+    if (size == before) {
+      w.truncate(start);
+      return false;
+    }
+    return true;
+  }
+
+  /** Every cell of the table, row by row. */
+  private void scan(TableData td) {
+    int cols = td.columnCount();
+    w.writeVarint(cols);
+    for (int c = 0; c < cols; c++) {
+      w.writeString(td.cellId(c));
+    }
+    int rowsAt = w.reserveCount();
+    int rows = 0;
+    for (int r = 0; r < td.rowCount(); r++) {
+      int n = 0;
+      for (int c = 0; c < cols; c++) {
+        if (isNewer(td, r, c)) {
+          n++;
+        }
+      }
+      if (n == 0) {
+        continue;
+      }
+      rows++;
+      w.writeString(td.rowId(r));
+      w.writeVarint(n);
+      for (int c = 0; c < cols; c++) {
+        if (isNewer(td, r, c)) {
+          w.writeVarint(c);
+          cell(td, r, c);
+        }
+      }
+    }
+    w.patchCount(rowsAt, rows);
+  }
+
+  /** Only the cells named by candidate index blocks, deduplicated and sorted by row and column. */
+  private void walk(TableData td, boolean[] candidate, long candidates) {
+    ChangeIndex index = td.index;
+    long[] picked = new long[(int) Math.min(candidates, Integer.MAX_VALUE - 8)];
+    int n = 0;
+    for (int b = 0; b < candidate.length; b++) {
+      if (!candidate[b]) {
+        continue;
+      }
+      for (int i = 0, size = index.blockSize(b); i < size; i++) {
+        long e = index.entry(b, i);
+        if (isNewer(td, ChangeIndex.rowOf(e), ChangeIndex.colOf(e))) {
+          picked[n++] = e;
+        }
+      }
+    }
+    Arrays.sort(picked, 0, n);
+    int distinct = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == 0 || picked[i] != picked[i - 1]) {
+        picked[distinct++] = picked[i];
+      }
+    }
+    int[] remap = new int[td.columnCount()];
+    Arrays.fill(remap, -1);
+    int usedCols = 0;
+    int rows = 0;
+    for (int i = 0; i < distinct; i++) {
+      int col = ChangeIndex.colOf(picked[i]);
+      if (remap[col] < 0) {
+        remap[col] = usedCols++;
+      }
+      if (i == 0 || ChangeIndex.rowOf(picked[i]) != ChangeIndex.rowOf(picked[i - 1])) {
+        rows++;
+      }
+    }
+    String[] names = new String[usedCols];
+    for (int c = 0; c < remap.length; c++) {
+      if (remap[c] >= 0) {
+        names[remap[c]] = td.cellId(c);
+      }
+    }
+    w.writeVarint(usedCols);
+    for (String name : names) {
+      w.writeString(name);
+    }
+    w.writeVarint(rows);
+    for (int i = 0; i < distinct; ) {
+      int row = ChangeIndex.rowOf(picked[i]);
+      int j = i;
+      while (j < distinct && ChangeIndex.rowOf(picked[j]) == row) {
+        j++;
+      }
+      w.writeString(td.rowId(row));
+      w.writeVarint(j - i);
+      for (; i < j; i++) {
+        int col = ChangeIndex.colOf(picked[i]);
+        w.writeVarint(remap[col]);
+        cell(td, row, col);
+      }
+    }
+  }
+
+  private void values() {
+    TableData v = store.values;
+    int row = store.valuesRow;
+    int countAt = w.reserveCount();
+    int n = 0;
+    for (int c = 0; c < v.columnCount(); c++) {
+      if (isNewer(v, row, c)) {
+        w.writeString(v.cellId(c));
+        cell(v, row, c);
+        n++;
+      }
+    }
+    w.patchCount(countAt, n);
+  }
+}

@@ -1,0 +1,168 @@
+package io.syncline.core;
+
+import io.syncline.core.internal.ChangeDecoder;
+import io.syncline.core.internal.TableData;
+import io.syncline.core.internal.Values;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Merges changes from another replica into a store, cell by cell, last writer wins. In check
+ * mode ({@code apply == false}) it only validates against the schema, so that a delta or
+ * changeset that breaks it can be refused before anything is applied. Runs under the store lock.
+ */
+final class RemoteMerge implements ChangeDecoder.Visitor {
+  private final Store store;
+  private final boolean apply;
+  private final boolean record;
+  private final List<TableData> touched = new ArrayList<>(2);
+  private String tableId;
+  private String[] cellIds;
+  private TableData td;
+  private int[] columns; // delta column -> table column + 1; 0 = not resolved yet
+  private int row;
+  private String rowId;
+  private long maxHi;
+  private int maxLo;
+  private boolean any;
+
+  RemoteMerge(Store store, boolean apply) {
+    this.store = store;
+    this.apply = apply;
+    this.record = apply && (store.changeLog.active() || store.listeners.wantsEvents() || store.listeners.wantsChangesets());
+  }
+
+  @Override
+  public void table(String id, String[] cells, int rowCount) {
+    tableId = id;
+    cellIds = cells;
+    if (apply) {
+      td = store.tableForWrite(id);
+      columns = new int[cells.length];
+      if (!touched.contains(td)) {
+        touched.add(td);
+      }
+    }
+  }
+
+  @Override
+  public void row(String rowId, int cellCount) {
+    this.rowId = rowId;
+    if (apply) {
+      row = td.row(rowId);
+    }
+  }
+
+  @Override
+  public void cell(int col, byte kind, long bits, Object ref, long hi, int lo) {
+    if (store.schema != null) {
+      Map<String, CellSchema> rules = store.schema.table(tableId);
+      if (rules != null && kind != Values.TOMBSTONE) {
+        CellSchema rule = rules.get(cellIds[col]);
+        byte admitted = rule == null ? -1 : Schema.admit(rule, kind);
+        if (admitted < 0) {
+          throw new SchemaViolationException("Remote cell " + tableId + "/" + rowId + "/" + cellIds[col]
+              + " is refused: " + (rule == null ? "the schema of table '" + tableId + "' has no such cell"
+              : "the schema types it " + rule.type()) + ". Nothing was applied.");
+        }
+        if (admitted != kind) {
+          bits = Double.doubleToLongBits((double) bits);
+          kind = admitted;
+        }
+      }
+    }
+    if (!apply) {
+      return;
+    }
+    int c = columns[col] - 1;
+    if (c < 0) {
+      c = td.column(cellIds[col]);
+      columns[col] = c + 1;
+    }
+    merge(td, row, c, kind, bits, ref, hi, lo);
+  }
+
+  @Override
+  public void value(String id, byte kind, long bits, Object ref, long hi, int lo) {
+    CellSchema rule = store.schema == null ? null : store.schema.value(id);
+    if (rule != null && kind != Values.TOMBSTONE) {
+      byte admitted = Schema.admit(rule, kind);
+      if (admitted < 0) {
+        throw new SchemaViolationException("Remote value '" + id + "' is refused: the schema types it " + rule.type()
+            + ". Nothing was applied.");
+      }
+      if (admitted != kind) {
+        bits = Double.doubleToLongBits((double) bits);
+        kind = admitted;
+      }
+    }
+    if (apply) {
+      if (!touched.contains(store.values)) {
+        touched.add(store.values);
+      }
+      merge(store.values, store.valuesRow, store.values.column(id), kind, bits, ref, hi, lo);
+    }
+  }
+
+  /** Feeds change objects (from a decoded {@link Changeset}) through the same path. */
+  void changes(List<Change> changes) {
+    for (Change ch : changes) {
+      Object v = ch.value();
+      byte kind = v == null ? Values.TOMBSTONE : Values.kindOrError(v);
+      if (kind < 0) {
+        throw new IllegalArgumentException("Remote change " + ch + " has an invalid value");
+      }
+      long bits = v == null ? 0 : Values.bitsOf(v, kind);
+      Object ref = v == null ? null : Values.refOf(v, kind, "remote change");
+      Stamp s = ch.stamp();
+      if (ch instanceof CellChange cc) {
+        Store.checkId(cc.table(), "table id");
+        Store.checkId(cc.row(), "row id");
+        Store.checkId(cc.cell(), "cell id");
+        table(cc.table(), new String[] {cc.cell()}, 1);
+        row(cc.row(), 1);
+        cell(0, kind, bits, ref, s.hi(), s.lo());
+      } else {
+        ValueChange vc = (ValueChange) ch;
+        Store.checkId(vc.id(), "value id");
+        value(vc.id(), kind, bits, ref, s.hi(), s.lo());
+      }
+    }
+  }
+
+  private void merge(TableData t, int r, int c, byte kind, long bits, Object ref, long hi, int lo) {
+    if (!any || Stamp.compare(hi, lo, maxHi, maxLo) > 0) {
+      maxHi = hi;
+      maxLo = lo;
+      any = true;
+    }
+    byte old = t.kind(r, c);
+    if (old != Values.ABSENT) {
+      int cmp = Stamp.compare(hi, lo, t.hi(r, c), t.lo(r, c));
+      if (cmp < 0 || (cmp == 0 && Values.compareContent(kind, bits, ref, old, t.bits(r, c), t.ref(r, c)) <= 0)) {
+        return;
+      }
+    }
+    int client = lo & Stamp.MAX_CLIENT_ID;
+    store.noteClient(client);
+    if (record) {
+      store.undo.add(t, r, c, hi, lo);
+    }
+    t.write(r, c, kind, bits, ref, hi, lo);
+    t.index.append(r, c, client, hi, lo);
+  }
+
+  /** Moves the clock past the newest stamp received and compacts indexes that grew. */
+  void finish() {
+    if (any) {
+      Stamp max = Stamp.unpack(maxHi, maxLo);
+      store.hlc.observe(max.millis(), max.counter());
+    }
+    if (!record) {
+      for (TableData t : touched) {
+        store.maybeCompact(t);
+      }
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.syncline.core.internal;
+
+import io.syncline.core.CorruptDataException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads what {@link ByteWriter} wrote, bounds-checking every read against the input so that
+ * truncated or hostile bytes throw {@link CorruptDataException} and never allocate by an
+ * untrusted length.
+ */
+public final class ByteReader {
+  private final byte[] buf;
+  private final int limit;
+  private final String what;
+  private int pos;
+
+  public ByteReader(byte[] buf, String what) {
+    this(buf, 0, buf.length, what);
+  }
+
+  public ByteReader(byte[] buf, int offset, int limit, String what) {
+    this.buf = buf;
+    this.pos = offset;
+    this.limit = limit;
+    this.what = what;
+  }
+
+  public int position() {
+    return pos;
+  }
+
+  public int remaining() {
+    return limit - pos;
+  }
+
+  public CorruptDataException corrupt(String problem) {
+    return new CorruptDataException("Corrupt " + what + " at byte " + pos + ": " + problem);
+  }
+
+  private void need(int n) {
+    if (n < 0 || limit - pos < n) {
+      throw corrupt("truncated (needs " + n + " more bytes, " + (limit - pos) + " left)");
+    }
+  }
+
+  public int readByte() {
+    need(1);
+    return buf[pos++] & 0xFF;
+  }
+
+  public int readIntLE() {
+    need(4);
+    int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
+    pos += 4;
+    return v;
+  }
+
+  public long readLongLE() {
+    need(8);
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = v << 8 | (buf[pos + i] & 0xFF);
+    }
+    pos += 8;
+    return v;
+  }
+
+  public long readVarint() {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos >= limit) {
+        throw corrupt("truncated varint");
+      }
+      byte b = buf[pos++];
+      v |= (long) (b & 0x7F) << shift;
+      if (b >= 0) {
+        if (shift == 63 && (b & 0x7E) != 0) {
+          throw corrupt("varint overflows 64 bits");
+        }
+        return v;
+      }
+    }
+    throw corrupt("varint longer than 10 bytes");
+  }
+
+  public long readZigzag() {
+    long v = readVarint();
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  /**
+   * Reads a count of items that each take at least {@code minBytesEach} bytes, refusing counts
+   * the remaining input cannot hold (so callers may allocate by the result).
+   */
+  public int readCount(int minBytesEach) {
+    long n = readVarint();
+    if (n < 0 || n > (long) remaining() / Math.max(1, minBytesEach)) {
+      throw corrupt("count " + Long.toUnsignedString(n) + " exceeds what the remaining " + remaining() + " bytes can hold");
+    }
+    return (int) n;
+  }
+
+  public String readString() {
+    int len = readCount(1);
+    int start = pos;
+    pos += len;
+    for (int i = start; i < pos; i++) {
+      if (buf[i] < 0) {
+        return decodeUtf8(start, len);
+      }
+    }
+    return new String(buf, start, len, StandardCharsets.ISO_8859_1);
+  }
+
+  private String decodeUtf8(int start, int len) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(buf, start, len))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw corrupt("string is not valid UTF-8");
+    }
+  }
+
+  public void expectEnd() {
+    if (pos != limit) {
+      throw corrupt((limit - pos) + " unexpected trailing bytes");
+    }
+  }
+}

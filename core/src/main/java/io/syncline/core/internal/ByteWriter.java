@@ -1,0 +1,130 @@
+package io.syncline.core.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** A growable little-endian byte buffer with LEB128 varints; the writing half of the core codec. */
+public final class ByteWriter {
+  private byte[] buf;
+  private int pos;
+
+  public ByteWriter(int initialCapacity) {
+    buf = new byte[Math.max(16, initialCapacity)];
+  }
+
+  private void ensure(int more) {
+    if (pos + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+    }
+  }
+
+  public int position() {
+    return pos;
+  }
+
+  /** Discards everything written after {@code position}. */
+  public void truncate(int position) {
+    if (position < 0 || position > pos) {
+      throw new IllegalArgumentException("truncate to " + position + " outside 0.." + pos);
+    }
+    pos = position;
+  }
+
+  public void writeByte(int b) {
+    ensure(1);
+    buf[pos++] = (byte) b;
+  }
+
+  public void writeIntLE(int v) {
+    ensure(4);
+    buf[pos] = (byte) v;
+    buf[pos + 1] = (byte) (v >>> 8);
+    buf[pos + 2] = (byte) (v >>> 16);
+    buf[pos + 3] = (byte) (v >>> 24);
+    pos += 4;
+  }
+
+  public void writeLongLE(long v) {
+    ensure(8);
+    for (int i = 0; i < 8; i++) {
+      buf[pos + i] = (byte) (v >>> (8 * i));
+    }
+    pos += 8;
+  }
+
+  /** Unsigned LEB128; {@code v} is treated as unsigned. */
+  public void writeVarint(long v) {
+    ensure(10);
+    while ((v & ~0x7FL) != 0) {
+      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[pos++] = (byte) v;
+  }
+
+  public void writeZigzag(long v) {
+    writeVarint((v << 1) ^ (v >> 63));
+  }
+
+  /** Reserves five bytes for a count to be filled by {@link #patchCount}; returns the position. */
+  public int reserveCount() {
+    ensure(5);
+    int at = pos;
+    pos += 5;
+    return at;
+  }
+
+  /** Writes {@code count} as a five-byte (padded) varint at a position from {@link #reserveCount}. */
+  public void patchCount(int at, int count) {
+    buf[at] = (byte) ((count & 0x7F) | 0x80);
+    buf[at + 1] = (byte) (((count >>> 7) & 0x7F) | 0x80);
+    buf[at + 2] = (byte) (((count >>> 14) & 0x7F) | 0x80);
+    buf[at + 3] = (byte) (((count >>> 21) & 0x7F) | 0x80);
+    buf[at + 4] = (byte) ((count >>> 28) & 0x0F);
+  }
+
+  /** Writes {@code varint byteLength} and the UTF-8 bytes of {@code s}. */
+  public void writeString(String s) {
+    int n = s.length();
+    ensure(5 + n);
+    int lenAt = pos;
+    // Fast path: pure ASCII strings (the overwhelming case for ids) are copied char by char.
+    if (n < 128) {
+      int p = pos + 1;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          writeStringSlow(s, lenAt);
+          return;
+        }
+        buf[p++] = (byte) c;
+      }
+      buf[lenAt] = (byte) n;
+      pos = p;
+      return;
+    }
+    writeStringSlow(s, lenAt);
+  }
+
+  private void writeStringSlow(String s, int at) {
+    pos = at;
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    writeVarint(b.length);
+    writeBytes(b, 0, b.length);
+  }
+
+  public void writeBytes(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, buf, pos, len);
+    pos += len;
+  }
+
+  /** The backing array (valid up to {@link #position()}). */
+  public byte[] array() {
+    return buf;
+  }
+
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, pos);
+  }
+}

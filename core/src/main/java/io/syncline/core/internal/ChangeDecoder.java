@@ -1,0 +1,160 @@
+package io.syncline.core.internal;
+
+import io.syncline.core.Stamp;
+
+/**
+ * Reads the change block written by {@link ChangeEncoder}, validating every field, and hands
+ * each table, row, cell and value to a {@link Visitor}. Malformed input throws
+ * {@link io.syncline.core.CorruptDataException} from the underlying {@link ByteReader}.
+ */
+public final class ChangeDecoder {
+  /** Receives the decoded block in order. */
+  public interface Visitor {
+    void table(String tableId, String[] cellIds, int rowCount);
+
+    void row(String rowId, int cellCount);
+
+    void cell(int col, byte kind, long bits, Object ref, long hi, int lo);
+
+    void value(String valueId, byte kind, long bits, Object ref, long hi, int lo);
+  }
+
+  private final ByteReader in;
+  private int[] clients;
+  private int currentClient = -1;
+  private long prevMillis;
+  private int prevCounter;
+  private long maxMillis;
+  private int count;
+  // the last decoded cell
+  private byte kind;
+  private long bits;
+  private Object ref;
+  private long hi;
+  private int lo;
+
+  public ChangeDecoder(ByteReader in) {
+    this.in = in;
+  }
+
+  /** The largest millisecond of any stamp decoded so far. */
+  public long maxMillis() {
+    return maxMillis;
+  }
+
+  /** Cells and values decoded so far. */
+  public int count() {
+    return count;
+  }
+
+  public void read(Visitor v) {
+    int n = in.readCount(4);
+    clients = new int[n];
+    for (int i = 0; i < n; i++) {
+      clients[i] = in.readIntLE();
+      if (clients[i] < 0 || clients[i] > Stamp.MAX_CLIENT_ID) {
+        throw in.corrupt("client id " + clients[i] + " is not a 30-bit id");
+      }
+    }
+    int tables = in.readCount(3);
+    for (int t = 0; t < tables; t++) {
+      String tableId = id("table id");
+      int cols = in.readCount(2);
+      String[] cellIds = new String[cols];
+      for (int c = 0; c < cols; c++) {
+        cellIds[c] = id("cell id");
+      }
+      int rows = in.readCount(2);
+      v.table(tableId, cellIds, rows);
+      for (int r = 0; r < rows; r++) {
+        String rowId = id("row id");
+        int cells = in.readCount(3);
+        v.row(rowId, cells);
+        for (int c = 0; c < cells; c++) {
+          long col = in.readVarint();
+          if (col >= cols || col < 0) {
+            throw in.corrupt("cell column " + col + " is outside the table's " + cols + " columns");
+          }
+          body();
+          v.cell((int) col, kind, bits, ref, hi, lo);
+        }
+      }
+    }
+    int values = in.readCount(3);
+    for (int i = 0; i < values; i++) {
+      String valueId = id("value id");
+      body();
+      v.value(valueId, kind, bits, ref, hi, lo);
+    }
+  }
+
+  private String id(String what) {
+    String s = in.readString();
+    if (s.isEmpty()) {
+      throw in.corrupt(what + " is empty");
+    }
+    return s;
+  }
+
+  private void body() {
+    int tag = in.readByte();
+    int k = tag & 7;
+    if (k == 0 || (tag & 0xE0) != 0) {
+      throw in.corrupt("invalid cell tag 0x" + Integer.toHexString(tag));
+    }
+    if ((tag & ChangeEncoder.TAG_CLIENT) != 0) {
+      long idx = in.readVarint();
+      if (idx < 0 || idx >= clients.length) {
+        throw in.corrupt("client index " + idx + " is outside the client table of " + clients.length);
+      }
+      currentClient = clients[(int) idx];
+    } else if (currentClient < 0) {
+      throw in.corrupt("first cell names no client");
+    }
+    long millis;
+    long counter;
+    if ((tag & ChangeEncoder.TAG_MILLIS) != 0) {
+      millis = prevMillis + in.readZigzag();
+      counter = in.readVarint();
+    } else {
+      millis = prevMillis;
+      counter = prevCounter + in.readZigzag();
+    }
+    if (millis < 0 || millis > Stamp.MAX_MILLIS || counter < 0 || counter > Stamp.MAX_COUNTER) {
+      throw in.corrupt("stamp " + millis + "." + counter + " is out of range");
+    }
+    prevMillis = millis;
+    prevCounter = (int) counter;
+    maxMillis = Math.max(maxMillis, millis);
+    hi = Stamp.pack(millis, (int) counter);
+    lo = Stamp.packLo((int) counter, currentClient);
+    kind = (byte) k;
+    bits = 0;
+    ref = null;
+    switch (kind) {
+      case Values.STRING:
+        ref = in.readString();
+        break;
+      case Values.INTEGER:
+        bits = in.readZigzag();
+        break;
+      case Values.DOUBLE: {
+        bits = in.readLongLE();
+        double d = Double.longBitsToDouble(bits);
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+          throw in.corrupt("number is not finite");
+        }
+        break;
+      }
+      case Values.JSON:
+        ref = Values.readJson(in);
+        if (!(ref instanceof java.util.Map<?, ?>) && !(ref instanceof java.util.List<?>)) {
+          throw in.corrupt("a JSON cell holds neither an object nor an array");
+        }
+        break;
+      default:
+        break;
+    }
+    count++;
+  }
+}

@@ -1,0 +1,100 @@
+package io.syncline.core.internal;
+
+import java.util.HashMap;
+
+/**
+ * Writes the change block shared by changesets and deltas (see {@code docs/protocol.md},
+ * "Change block"):
+ *
+ * <pre>
+ * varint nClients, nClients x u32le clientId
+ * varint nTables, per table: string id, varint nCols, nCols x string cellId,
+ *                            varint nRows, per row: string rowId, varint nCells, per cell: varint col, cell
+ * varint nValues, per value: string id, cell
+ * cell = u8 tag [varint clientIndex] stamp value
+ *   tag bits 0-2: kind (1 tombstone, 2 string, 3 integer, 4 double, 5 false, 6 true, 7 json)
+ *   tag bit 3: a client index follows; bit 4: a new millisecond follows; bits 5-7: zero
+ *   stamp: bit 4 set: zigzag(millis - previous millis), varint counter
+ *          bit 4 clear: zigzag(counter - previous counter) (same millisecond as the previous cell)
+ *   value: string: string; integer: zigzag varint; double: 8 bytes LE; json: tagged tree; others: nothing
+ * </pre>
+ *
+ * Stamps are delta-coded against the previous cell in the block, so a row written in one burst
+ * costs about one byte of stamp per cell.
+ */
+public final class ChangeEncoder {
+  static final int TAG_CLIENT = 0x08;
+  static final int TAG_MILLIS = 0x10;
+
+  private final ByteWriter out;
+  private final HashMap<Integer, Integer> clientIndex = new HashMap<>();
+  private int currentClient = -1;
+  private long prevMillis;
+  private int prevCounter;
+
+  public ChangeEncoder(ByteWriter out) {
+    this.out = out;
+  }
+
+  public ByteWriter out() {
+    return out;
+  }
+
+  /** Writes the client table; every stamp written afterwards must use one of these ids. */
+  public void clients(int[] ids, int n) {
+    out.writeVarint(n);
+    for (int i = 0; i < n; i++) {
+      clientIndex.put(ids[i], i);
+      out.writeIntLE(ids[i]);
+    }
+  }
+
+  /** Writes one cell (or value) body: tag, optional client index, stamp, value. */
+  public void cell(byte kind, long bits, Object ref, long hi, int lo) {
+    long millis = hi >>> 22;
+    int counter = (int) ((hi & 0x3FFFFF) << 2) | (lo >>> 30);
+    int client = lo & 0x3FFFFFFF;
+    int tag = kind;
+    int index = -1;
+    if (client != currentClient) {
+      Integer i = clientIndex.get(client);
+      if (i == null) {
+        throw new IllegalStateException("client " + client + " missing from the block's client table");
+      }
+      index = i;
+      tag |= TAG_CLIENT;
+      currentClient = client;
+    }
+    if (millis != prevMillis) {
+      tag |= TAG_MILLIS;
+    }
+    out.writeByte(tag);
+    if (index >= 0) {
+      out.writeVarint(index);
+    }
+    if (millis != prevMillis) {
+      out.writeZigzag(millis - prevMillis);
+      out.writeVarint(counter);
+      prevMillis = millis;
+    } else {
+      out.writeZigzag((long) counter - prevCounter);
+    }
+    prevCounter = counter;
+    switch (kind) {
+      case Values.STRING:
+        out.writeString((String) ref);
+        break;
+      case Values.INTEGER:
+        out.writeZigzag(bits);
+        break;
+      case Values.DOUBLE:
+        out.writeLongLE(bits);
+        break;
+      case Values.JSON:
+        Values.writeJson(out, ref);
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.syncline.core.internal;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * The order in which a table's cells received their current stamps, so that
+ * {@code deltaSince} can find the cells newer than a version vector without scanning the table.
+ *
+ * <p>Entries {@code (row, col)} are appended in application order into blocks of
+ * {@value #BLOCK} entries; each block keeps, per writer client id, the highest stamp appended to
+ * it. A block whose maxima are all covered by the asking side's version vector is skipped whole.
+ * Entries superseded by a later write of the same cell are garbage; {@link #compact} drops them
+ * (keeping order) once they outnumber the live ones. The cost of a delta is therefore
+ * proportional to the number of blocks plus the entries of the blocks that changed, not to the
+ * size of the table.
+ */
+public final class ChangeIndex {
+  static final int BLOCK = 4096;
+
+  private long[][] blocks = new long[0][];
+  private Summary[] summaries = new Summary[0];
+  private int blockCount;
+  private int lastFill = BLOCK;
+  private long entries;
+
+  public long entries() {
+    return entries;
+  }
+
+  public int blockCount() {
+    return blockCount;
+  }
+
+  public int blockSize(int b) {
+    return b == blockCount - 1 ? lastFill : BLOCK;
+  }
+
+  public long entry(int b, int i) {
+    return blocks[b][i];
+  }
+
+  public static int rowOf(long entry) {
+    return (int) (entry >>> 32);
+  }
+
+  public static int colOf(long entry) {
+    return (int) entry;
+  }
+
+  public void append(int row, int col, int clientId, long hi, int lo) {
+    if (lastFill == BLOCK) {
+      if (blockCount == blocks.length) {
+        int cap = Math.max(4, blockCount * 2);
+        blocks = Arrays.copyOf(blocks, cap);
+        summaries = Arrays.copyOf(summaries, cap);
+      }
+      blocks[blockCount] = new long[BLOCK];
+      summaries[blockCount] = new Summary();
+      blockCount++;
+      lastFill = 0;
+    }
+    blocks[blockCount - 1][lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
+    summaries[blockCount - 1].add(clientId, hi, lo);
+    entries++;
+  }
+
+  /** True if block {@code b} may hold a cell whose stamp is newer than {@code vv} says for its writer. */
+  public boolean mayHaveNewer(int b, StampLookup vv) {
+    Summary s = summaries[b];
+    for (int i = 0; i < s.n; i++) {
+      if (vv.isNewer(s.clients[i], s.his[i], s.los[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Rebuilds the index keeping only each cell's latest entry, in the original order, with exact
+   * block maxima read from the table.
+   */
+  public void compact(TableData table) {
+    int cols = Math.max(1, table.columnCount());
+    BitSet seen = new BitSet(table.rowCount() * cols);
+    long[] kept = new long[(int) Math.min(Integer.MAX_VALUE - 8, entries)];
+    int n = 0;
+    for (int b = blockCount - 1; b >= 0; b--) {
+      long[] block = blocks[b];
+      for (int i = blockSize(b) - 1; i >= 0; i--) {
+        long e = block[i];
+        int bit = rowOf(e) * cols + colOf(e);
+        if (!seen.get(bit)) {
+          seen.set(bit);
+          kept[n++] = e;
+        }
+      }
+    }
+    blocks = new long[0][];
+    summaries = new Summary[0];
+    blockCount = 0;
+    lastFill = BLOCK;
+    entries = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      int row = rowOf(kept[i]);
+      int col = colOf(kept[i]);
+      if (table.kind(row, col) != Values.ABSENT) {
+        int lo = table.lo(row, col);
+        append(row, col, lo & 0x3FFFFFFF, table.hi(row, col), lo);
+      }
+    }
+  }
+
+  /** Looks up whether a stamp is newer than what a version vector holds for its client. */
+  @FunctionalInterface
+  public interface StampLookup {
+    boolean isNewer(int clientId, long hi, int lo);
+  }
+
+  private static final class Summary {
+    int n;
+    int[] clients = new int[1];
+    long[] his = new long[1];
+    int[] los = new int[1];
+
+    void add(int client, long hi, int lo) {
+      for (int i = 0; i < n; i++) {
+        if (clients[i] == client) {
+          if (compare(hi, lo, his[i], los[i]) > 0) {
+            his[i] = hi;
+            los[i] = lo;
+          }
+          return;
+        }
+      }
+      if (n == clients.length) {
+        clients = Arrays.copyOf(clients, n * 2);
+        his = Arrays.copyOf(his, n * 2);
+        los = Arrays.copyOf(los, n * 2);
+      }
+      clients[n] = client;
+      his[n] = hi;
+      los[n] = lo;
+      n++;
+    }
+
+    private static int compare(long h1, int l1, long h2, int l2) {
+      int c = Long.compareUnsigned(h1, h2);
+      return c != 0 ? c : Integer.compareUnsigned(l1, l2);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.syncline.sync.transport;
+
+import io.syncline.sync.Scheduler;
+
+/**
+ * Perfect in-memory connections: every frame arrives once, in order, on the scheduler's next
+ * turn.
+ */
+public final class InMemoryTransport {
+  private InMemoryTransport() {}
+
+  /** Two connected ends. */
+  public record Pair(InMemoryConnection left, InMemoryConnection right) {}
+
+  /** A connected pair whose ends are called {@code name + "/left"} and {@code name + "/right"}. */
+  public static Pair pair(Scheduler scheduler, String name) {
+    InMemoryConnection left = new InMemoryConnection(scheduler, name + "/left");
+    InMemoryConnection right = new InMemoryConnection(scheduler, name + "/right");
+    InMemoryConnection.connect(left, right, (to, frame) -> scheduler.schedule(() -> to.arrive(frame), 0));
+    return new Pair(left, right);
+  }
+}
