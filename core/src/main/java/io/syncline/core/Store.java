@@ -251,7 +251,7 @@ public final class Store {
       out[n++] = td == values ? new ValueChange(td.cellId(col), value, stamp)
           : new CellChange(td.id, td.rowId(row), td.cellId(col), value, stamp);
     }
-    return List.of(out).subList(0, n);
+    return java.util.Arrays.asList(out).subList(0, n);
   }
 
   private void compactTouched(UndoLog u) {

@@ -1,0 +1,106 @@
+package io.syncline.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+  private static Store sample() {
+    Store s = Store.builder().replicaId("ünïcode-replica").build();
+    s.setRow("pets", "fïdo", Map.of("name", "Fido 🐕", "legs", -4, "w", 1.5, "ok", false, "tags", Map.of("a", List.of(1, "x"))));
+    s.setRow("pets/1/friends", "rex", Map.of("since", 2020));
+    s.delCell("pets", "fïdo", "ok");
+    s.setValue("open", true);
+    return s;
+  }
+
+  @Test
+  void deltaRoundTripsEveryKindOfCell() {
+    Store s = sample();
+    Delta d = s.fullState();
+    Delta back = Delta.decode(d.encode());
+    assertThat(back.size()).isEqualTo(d.size()).isEqualTo(7);
+    assertThat(back.source()).isEqualTo("ünïcode-replica");
+    assertThat(back.version()).isEqualTo(s.versionVector());
+    assertThat(back.changes()).isEqualTo(d.changes());
+    Store t = Store.create();
+    t.applyDelta(back);
+    assertThat(t.getTables()).isEqualTo(s.getTables());
+    assertThat(t.getValues()).isEqualTo(s.getValues());
+  }
+
+  @Test
+  void changesetAndVersionVectorRoundTrip() {
+    Store s = sample();
+    Changeset[] last = new Changeset[1];
+    s.addChangesetListener((cs, o) -> last[0] = cs);
+    s.transaction(tx -> {
+      tx.setCell("t", "r", "c", "x");
+      tx.delValue("open");
+    });
+    assertThat(Changeset.decode(last[0].encode())).isEqualTo(last[0]);
+    assertThat(VersionVector.decode(s.versionVector().encode())).isEqualTo(s.versionVector());
+  }
+
+  @Test
+  void everyTruncationIsRefusedWithAClearError() {
+    byte[] bytes = sample().fullState().encode();
+    for (int len = 0; len < bytes.length; len++) {
+      byte[] cut = java.util.Arrays.copyOf(bytes, len);
+      assertThatThrownBy(() -> Delta.decode(cut)).isInstanceOf(CorruptDataException.class).hasMessageContaining("delta");
+    }
+  }
+
+  @Test
+  void everySingleBitFlipIsDetected() {
+    byte[] bytes = sample().fullState().encode();
+    for (int bit = 0; bit < bytes.length * 8; bit++) {
+      byte[] flipped = bytes.clone();
+      flipped[bit / 8] ^= (byte) (1 << (bit % 8));
+      assertThatThrownBy(() -> Delta.decode(flipped)).isInstanceOf(CorruptDataException.class);
+    }
+  }
+
+  @Test
+  void aFutureVersionIsNamedInTheError() {
+    byte[] bytes = sample().fullState().encode().clone();
+    bytes[1] = 9;
+    assertThatThrownBy(() -> Delta.decode(bytes)).hasMessageContaining("version 9");
+    assertThatThrownBy(() -> Changeset.decode(bytes)).hasMessageContaining("Not a changeset");
+  }
+
+  @Test
+  void absurdCountsAreRefusedWithoutAllocating() {
+    // a well-formed envelope whose body claims 2^31 clients
+    io.syncline.core.internal.ByteWriter w = io.syncline.core.internal.Envelope.begin('D', 16);
+    w.writeString("x");
+    w.writeVarint(0); // empty version vector
+    w.writeVarint(Integer.MAX_VALUE);
+    byte[] bytes = io.syncline.core.internal.Envelope.finish(w);
+    assertThatThrownBy(() -> Delta.decode(bytes)).isInstanceOf(CorruptDataException.class).hasMessageContaining("count");
+  }
+
+  @Test
+  void randomBytesNeverEscapeAsAnythingButCorruptData() {
+    Random random = new Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] bytes = new byte[random.nextInt(64)];
+      random.nextBytes(bytes);
+      if (bytes.length > 0 && random.nextBoolean()) {
+        bytes[0] = (byte) "DCV".charAt(random.nextInt(3));
+      }
+      for (Runnable decode : List.<Runnable>of(() -> Delta.decode(bytes), () -> Changeset.decode(bytes),
+          () -> VersionVector.decode(bytes))) {
+        try {
+          decode.run();
+        } catch (CorruptDataException expected) {
+          assertThat(expected.getMessage()).isNotBlank();
+        }
+      }
+    }
+  }
+}

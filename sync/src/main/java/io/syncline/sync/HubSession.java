@@ -1,0 +1,212 @@
+package io.syncline.sync;
+
+import io.syncline.core.Changeset;
+import io.syncline.core.ClockSkewException;
+import io.syncline.core.CorruptDataException;
+import io.syncline.core.Delta;
+import io.syncline.core.SchemaViolationException;
+import io.syncline.sync.protocol.BinaryCodec;
+import io.syncline.sync.protocol.BinaryProtocol;
+import io.syncline.sync.protocol.Encoding;
+import io.syncline.sync.protocol.ErrorCode;
+import io.syncline.sync.protocol.FrameCodec;
+import io.syncline.sync.protocol.Message;
+import io.syncline.sync.protocol.ProtocolException;
+import io.syncline.sync.transport.Connection;
+import java.util.List;
+
+/**
+ * One peer connected to a {@link SyncHub}: the server half of a session. Confined to the hub's
+ * scheduler thread.
+ */
+final class HubSession {
+  private enum State { AWAITING_HELLO, OPEN, CLOSED }
+
+  private final SyncHub hub;
+  private final Connection connection;
+  private FrameCodec codec;
+  private State state = State.AWAITING_HELLO;
+  private String replicaId = "?";
+  boolean needsPoke;
+
+  HubSession(SyncHub hub, Connection connection) {
+    this.hub = hub;
+    this.connection = connection;
+    this.codec = new BinaryCodec(hub.limits.maxFrameBytes());
+  }
+
+  void start() {
+    connection.start(new Connection.FrameHandler() {
+      @Override
+      public void onFrame(byte[] frame) {
+        hub.scheduler.schedule(() -> receive(frame), 0);
+      }
+
+      @Override
+      public void onClose(String reason) {
+        hub.scheduler.schedule(() -> closed(), 0);
+      }
+    });
+  }
+
+  void poke() {
+    if (state == State.OPEN) {
+      needsPoke = false;
+      send(new Message.Poke(hub.cursor()));
+    }
+  }
+
+  void shutDown() {
+    if (state == State.OPEN) {
+      send(new Message.Bye("The hub is shutting down."));
+    }
+    connection.close("The hub is shutting down.");
+    closed();
+  }
+
+  private void receive(byte[] frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    try {
+      handle(codec.decode(frame));
+    } catch (ProtocolException e) {
+      fail(e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      fail(ErrorCode.INTERNAL, "The hub failed on a " + codecName() + " frame from " + replicaId
+          + ": " + e);
+    }
+  }
+
+  private void handle(Message m) {
+    if (state == State.AWAITING_HELLO) {
+      switch (m.type()) {
+        case HELLO -> hello((Message.Hello) m);
+        case PING -> pong((Message.Ping) m);
+        case BYE, ERROR -> closeQuietly();
+        default -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE,
+            m.type().jsonName() + " arrived before the Hello.");
+      }
+      return;
+    }
+    switch (m.type()) {
+      case PUSH -> push((Message.Push) m);
+      case PULL -> pull(Cursors.parse(((Message.Pull) m).cursor(), "Pull.cursor"));
+      case PING -> pong((Message.Ping) m);
+      case PONG -> { } // this side does not ping yet; a stray Pong is harmless
+      case BYE -> closeQuietly();
+      case ERROR -> {
+        if (((Message.Error) m).fatal()) {
+          closeQuietly();
+        }
+      }
+      case HELLO -> throw new ProtocolException(
+          ErrorCode.UNEXPECTED_MESSAGE, "A second Hello arrived in session of " + replicaId + ".");
+      case WELCOME, ACK, REFUSE, CHANGES, POKE -> throw new ProtocolException(
+          ErrorCode.UNEXPECTED_MESSAGE, m.type().jsonName() + " is sent by servers only.");
+    }
+  }
+
+  private void hello(Message.Hello h) {
+    int version = Math.min(h.maxVersion(), BinaryProtocol.MAX_VERSION);
+    if (version < Math.max(h.minVersion(), BinaryProtocol.MIN_VERSION)) {
+      throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "Hello offers versions "
+          + h.minVersion() + " to " + h.maxVersion() + "; this server speaks "
+          + BinaryProtocol.MIN_VERSION + " to " + BinaryProtocol.MAX_VERSION + ".");
+    }
+    Encoding encoding = h.encodings().stream().filter(hub.encodings::contains).findFirst()
+        .orElseThrow(() -> new ProtocolException(ErrorCode.UNSUPPORTED_ENCODING,
+            "Hello.encodings " + h.encodings() + " has none of " + hub.encodings + "."));
+    if (!h.storeId().equals(hub.storeId)) {
+      throw new ProtocolException(
+          ErrorCode.UNKNOWN_STORE, "Hello.storeId \"" + h.storeId() + "\" is not served here.");
+    }
+    ErrorCode auth = hub.authenticator.check(h.storeId(), h.replicaId(), h.token());
+    if (auth != null) {
+      throw new ProtocolException(auth, "Hello.token does not grant replica \"" + h.replicaId()
+          + "\" access to store \"" + h.storeId() + "\".");
+    }
+    Cursors.Parsed cursor = Cursors.parse(h.cursor(), "Hello.cursor");
+    replicaId = h.replicaId();
+    send(new Message.Welcome(version, encoding, hub.store.replicaId(), hub.limits));
+    codec = FrameCodec.of(encoding, hub.limits.maxFrameBytes());
+    state = State.OPEN;
+    pull(cursor);
+  }
+
+  private void push(Message.Push p) {
+    byte[] payload = p.payload().toByteArray();
+    try {
+      switch (p.format()) {
+        case DELTA -> {
+          Delta d = Delta.decode(payload);
+          hub.applyFor(this, () -> hub.store.applyDelta(d));
+        }
+        case CHANGESET -> {
+          Changeset c = Changeset.decode(payload);
+          hub.applyFor(this, () -> hub.store.applyChangeset(c));
+        }
+      }
+    } catch (CorruptDataException e) {
+      refuse(p, ErrorCode.REFUSED_INVALID, "Push.payload is not a valid " + p.format().jsonName()
+          + ": " + e.getMessage());
+      return;
+    } catch (SchemaViolationException e) {
+      refuse(p, ErrorCode.REFUSED_SCHEMA, e.getMessage());
+      return;
+    } catch (ClockSkewException e) {
+      refuse(p, ErrorCode.REFUSED_CLOCK_SKEW, e.getMessage());
+      return;
+    }
+    send(new Message.Ack(List.of(p.id()), hub.cursor()));
+  }
+
+  private void refuse(Message.Push p, ErrorCode code, String message) {
+    send(new Message.Refuse(List.of(p.id()), code, Message.fitText(message)));
+  }
+
+  private void pull(Cursors.Parsed cursor) {
+    needsPoke = false;
+    SyncHub.Answer a = hub.answer(cursor);
+    Message changes = new Message.Changes(
+        io.syncline.sync.protocol.Bytes.of(a.delta().encode()), a.cursor(), false);
+    try {
+      send(changes);
+    } catch (ProtocolException e) {
+      send(new Message.Error(ErrorCode.INTERNAL, Message.fitText("The answer to this pull is "
+          + "larger than one frame, which this server cannot split yet: " + e.getMessage()), false));
+    }
+  }
+
+  private void pong(Message.Ping p) {
+    send(new Message.Pong(p.nonce(), p.sentAtMillis(), hub.scheduler.nowMillis()));
+  }
+
+  private String codecName() {
+    return codec.encoding().jsonName();
+  }
+
+  private void send(Message m) {
+    connection.send(codec.encode(m));
+  }
+
+  private void fail(ErrorCode code, String message) {
+    try {
+      send(new Message.Error(code, Message.fitText(message), true));
+    } finally {
+      closeQuietly();
+    }
+  }
+
+  private void closeQuietly() {
+    connection.close("closed by the hub");
+    closed();
+  }
+
+  private void closed() {
+    if (state != State.CLOSED) {
+      state = State.CLOSED;
+      hub.removed(this);
+    }
+  }
+}
