@@ -66,7 +66,7 @@ public final class Delta {
     }
     VersionVector version = VersionVector.readFrom(r);
     int body = r.position();
-    ChangeDecoder d = new ChangeDecoder(r);
+    ChangeDecoder d = new ChangeDecoder(r, false);
     d.read(NO_OP);
     r.expectEnd();
     return new Delta(bytes, source, version, d.count(), d.maxMillis(), body);

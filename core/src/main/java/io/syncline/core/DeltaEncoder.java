@@ -88,7 +88,7 @@ final class DeltaEncoder {
     int before = size;
     w.writeString(td.id);
     if (candidates * 2 >= td.presentCells()) {
-      scan(td);
+      scan(td, vv.isEmpty());
     } else {
       walk(td, candidate, candidates);
     }
@@ -99,19 +99,34 @@ final class DeltaEncoder {
     return true;
   }
 
-  /** Every cell of the table, row by row. */
-  private void scan(TableData td) {
+  /** Every cell of the table newer than the vector, row by row, reading the column arrays directly. */
+  private void scan(TableData td, boolean all) {
     int cols = td.columnCount();
     w.writeVarint(cols);
+    byte[][] kinds = new byte[cols][];
+    long[][] his = new long[cols][];
+    int[][] los = new int[cols][];
+    long[][] bits = new long[cols][];
+    Object[][] refs = new Object[cols][];
     for (int c = 0; c < cols; c++) {
       w.writeString(td.cellId(c));
+      kinds[c] = td.kindsOf(c);
+      his[c] = td.hisOf(c);
+      los[c] = td.losOf(c);
+      bits[c] = td.bitsOf(c);
+      refs[c] = td.refsOf(c);
     }
+    boolean[] pick = new boolean[cols];
     int rowsAt = w.reserveCount();
     int rows = 0;
-    for (int r = 0; r < td.rowCount(); r++) {
+    for (int r = 0, rowCount = td.rowCount(); r < rowCount; r++) {
       int n = 0;
       for (int c = 0; c < cols; c++) {
-        if (isNewer(td, r, c)) {
+        byte[] k = kinds[c];
+        boolean p = r < k.length && k[r] != 0
+            && (all || vv.isNewer(los[c][r] & Stamp.MAX_CLIENT_ID, his[c][r], los[c][r]));
+        pick[c] = p;
+        if (p) {
           n++;
         }
       }
@@ -122,11 +137,15 @@ final class DeltaEncoder {
       w.writeString(td.rowId(r));
       w.writeVarint(n);
       for (int c = 0; c < cols; c++) {
-        if (isNewer(td, r, c)) {
+        if (pick[c]) {
+          long hi = his[c][r];
+          maxMillis = Math.max(maxMillis, hi >>> 22);
           w.writeVarint(c);
-          cell(td, r, c);
+          byte k = kinds[c][r];
+          enc.cell(k, bits[c] == null ? 0 : bits[c][r], refs[c] == null ? null : refs[c][r], hi, los[c][r]);
         }
       }
+      size += n;
     }
     w.patchCount(rowsAt, rows);
   }

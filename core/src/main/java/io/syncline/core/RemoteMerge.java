@@ -39,6 +39,9 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     cellIds = cells;
     if (apply) {
       td = store.tableForWrite(id);
+      if (td.rowCount() == 0) {
+        td.reserveRows(rowCount); // bulk load into a new table
+      }
       columns = new int[cells.length];
       if (!touched.contains(td)) {
         touched.add(td);

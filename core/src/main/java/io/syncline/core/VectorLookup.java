@@ -12,6 +12,10 @@ final class VectorLookup implements ChangeIndex.StampLookup {
     this.vv = vv;
   }
 
+  boolean isEmpty() {
+    return vv.isEmpty();
+  }
+
   @Override
   public boolean isNewer(int clientId, long hi, int lo) {
     if (vv.isEmpty()) {

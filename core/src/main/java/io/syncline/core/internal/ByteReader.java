@@ -127,6 +127,20 @@ public final class ByteReader {
     }
   }
 
+  /** Validates and skips a string without materialising it; returns its byte length. */
+  public int skipString() {
+    int len = readCount(1);
+    int start = pos;
+    pos += len;
+    for (int i = start; i < pos; i++) {
+      if (buf[i] < 0) {
+        decodeUtf8(start, len);
+        break;
+      }
+    }
+    return len;
+  }
+
   public void expectEnd() {
     if (pos != limit) {
       throw corrupt((limit - pos) + " unexpected trailing bytes");

@@ -54,6 +54,10 @@ public final class ByteWriter {
 
   /** Unsigned LEB128; {@code v} is treated as unsigned. */
   public void writeVarint(long v) {
+    if ((v & ~0x7FL) == 0 && pos < buf.length) {
+      buf[pos++] = (byte) v;
+      return;
+    }
     ensure(10);
     while ((v & ~0x7FL) != 0) {
       buf[pos++] = (byte) ((v & 0x7F) | 0x80);

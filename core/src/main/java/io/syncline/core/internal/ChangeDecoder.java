@@ -20,6 +20,7 @@ public final class ChangeDecoder {
   }
 
   private final ByteReader in;
+  private final boolean materialize;
   private int[] clients;
   private int currentClient = -1;
   private long prevMillis;
@@ -34,7 +35,17 @@ public final class ChangeDecoder {
   private int lo;
 
   public ChangeDecoder(ByteReader in) {
+    this(in, true);
+  }
+
+  /**
+   * A decoder that, if {@code materialize} is false, validates cell values without creating
+   * their strings and JSON trees (the visitor then receives {@code null} refs): a cheap full
+   * validation pass.
+   */
+  public ChangeDecoder(ByteReader in, boolean materialize) {
     this.in = in;
+    this.materialize = materialize;
   }
 
   /** The largest millisecond of any stamp decoded so far. */
@@ -89,6 +100,12 @@ public final class ChangeDecoder {
   }
 
   private String id(String what) {
+    if (!materialize) {
+      if (in.skipString() == 0) {
+        throw in.corrupt(what + " is empty");
+      }
+      return null;
+    }
     String s = in.readString();
     if (s.isEmpty()) {
       throw in.corrupt(what + " is empty");
@@ -133,7 +150,11 @@ public final class ChangeDecoder {
     ref = null;
     switch (kind) {
       case Values.STRING:
-        ref = in.readString();
+        if (materialize) {
+          ref = in.readString();
+        } else {
+          in.skipString();
+        }
         break;
       case Values.INTEGER:
         bits = in.readZigzag();

@@ -24,6 +24,7 @@ public final class TableData {
   private int liveRows;
   private int presentCells;
   private int[] slots = new int[16]; // open addressing: row index + 1, 0 = empty
+  private int rowCapacityHint;
 
   private String[] cellIds = NO_STRINGS;
   private Column[] columns = new Column[0];
@@ -92,10 +93,27 @@ public final class TableData {
     int row = rowCount++;
     rowIds[row] = rowId;
     slots[i] = row + 1;
-    if (rowCount * 4 > slots.length * 3) {
+    if (rowCount * 2 > slots.length) {
       rehash(slots.length * 2);
     }
     return row;
+  }
+
+  /**
+   * Makes room for {@code more} new rows at once (a delta announces its row count), so a bulk
+   * load does not grow the row dictionary and every column step by step.
+   */
+  public void reserveRows(int more) {
+    int need = rowCount + more;
+    if (need > rowIds.length) {
+      rowIds = Arrays.copyOf(rowIds, need);
+      liveCells = Arrays.copyOf(liveCells, need);
+    }
+    int slotsNeeded = Integer.highestOneBit(Math.max(16, need * 2 - 1)) << 1;
+    if (slotsNeeded > slots.length) {
+      rehash(slotsNeeded);
+    }
+    rowCapacityHint = Math.max(rowCapacityHint, need);
   }
 
   private void rehash(int capacity) {
@@ -132,6 +150,12 @@ public final class TableData {
   }
 
   public int column(String cellId) {
+    String[] ids = cellIds;
+    for (int i = 0, n = Math.min(ids.length, 16); i < n; i++) {
+      if (ids[i] == cellId) {
+        return i; // the common case: callers reuse the same id instances
+      }
+    }
     Integer c = columnIndex.get(cellId);
     if (c != null) {
       return c;
@@ -146,6 +170,31 @@ public final class TableData {
   }
 
   // ---- cells ----------------------------------------------------------------------------------
+
+  /** The backing kind array of a column (may be shorter than {@link #rowCount()}): for bulk scans. */
+  public byte[] kindsOf(int col) {
+    return columns[col].kinds;
+  }
+
+  /** The backing stamp-high array of a column, parallel to {@link #kindsOf}. */
+  public long[] hisOf(int col) {
+    return columns[col].his;
+  }
+
+  /** The backing stamp-low array of a column, parallel to {@link #kindsOf}. */
+  public int[] losOf(int col) {
+    return columns[col].los;
+  }
+
+  /** The backing value-bits array of a column, or {@code null} if it never held a number. */
+  public long[] bitsOf(int col) {
+    return columns[col].bits;
+  }
+
+  /** The backing reference array of a column, or {@code null} if it never held a string or JSON. */
+  public Object[] refsOf(int col) {
+    return columns[col].refs;
+  }
 
   public byte kind(int row, int col) {
     byte[] k = columns[col].kinds;
@@ -190,7 +239,7 @@ public final class TableData {
   /** Overwrites a cell, keeping live-cell and live-row counts. Does not touch the change index. */
   public void write(int row, int col, byte kind, long bits, Object ref, long hi, int lo) {
     Column c = columns[col];
-    c.ensure(row, kind);
+    c.ensure(row, kind, rowCapacityHint);
     byte old = c.kinds[row];
     c.kinds[row] = kind;
     if (kind == Values.INTEGER || kind == Values.DOUBLE) {
@@ -226,9 +275,12 @@ public final class TableData {
     long[] his = new long[0];
     int[] los = new int[0];
 
-    void ensure(int row, byte kind) {
+    void ensure(int row, byte kind, int hint) {
       if (row >= kinds.length) {
         int cap = Math.max(row + 1, Math.max(8, kinds.length + (kinds.length >> 1)));
+        if (hint > row) {
+          cap = Math.max(cap, hint);
+        }
         kinds = Arrays.copyOf(kinds, cap);
         his = Arrays.copyOf(his, cap);
         los = Arrays.copyOf(los, cap);
