@@ -216,7 +216,7 @@ public final class Store {
     if (j != null || changeLog.active() || listeners.wantsChangesets()) {
       cs = new Changeset(from, seq, mutator, args, changesOf(u));
     }
-    List<Runnable> events = listeners.wantsEvents() ? Events.collect(this, u, origin) : List.of();
+    List<Runnable> events = listeners.wantsEvents() ? Events.collect(this, u, origin) : null;
     compactTouched(u);
     u.reset();
     long position = -1;
@@ -227,8 +227,10 @@ public final class Store {
     if (cs != null) {
       changeLog.append(cs);
     }
-    for (Runnable r : events) {
-      r.run();
+    if (events != null) {
+      for (Runnable r : events) {
+        r.run();
+      }
     }
     if (cs != null && listeners.wantsChangesets()) {
       listeners.fire(cs, origin);

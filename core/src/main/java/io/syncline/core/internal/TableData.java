@@ -25,6 +25,8 @@ public final class TableData {
   private int presentCells;
   private int[] slots = new int[16]; // open addressing: row index + 1, 0 = empty
   private int rowCapacityHint;
+  private String lastRowId;
+  private int lastRow;
 
   private String[] cellIds = NO_STRINGS;
   private Column[] columns = new Column[0];
@@ -73,6 +75,16 @@ public final class TableData {
 
   /** The index of {@code rowId}, adding the row (with no cells) if it is new. */
   public int row(String rowId) {
+    if (rowId == lastRowId) {
+      return lastRow; // consecutive writes to one row are the common case
+    }
+    int row = insertRow(rowId);
+    lastRowId = rowId;
+    lastRow = row;
+    return row;
+  }
+
+  private int insertRow(String rowId) {
     int mask = slots.length - 1;
     int i = mix(rowId.hashCode()) & mask;
     for (; ; i = (i + 1) & mask) {
