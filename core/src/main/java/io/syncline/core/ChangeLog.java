@@ -26,6 +26,7 @@ public final class ChangeLog {
   private final ArrayDeque<Changeset> entries = new ArrayDeque<>();
   private final Map<String, Tailer> tailers = new LinkedHashMap<>();
   private long base; // position of entries.peekFirst()
+  private Runnable[] callbacks = new Runnable[0];
   private volatile boolean active;
 
   ChangeLog(String replicaId) {
@@ -68,22 +69,28 @@ public final class ChangeLog {
   }
 
   void append(Changeset changeset) {
-    List<Runnable> callbacks;
+    Runnable[] toRun;
     synchronized (this) {
       if (tailers.isEmpty()) {
         return;
       }
       entries.addLast(changeset);
-      callbacks = new ArrayList<>(tailers.size());
-      for (Tailer t : tailers.values()) {
-        if (t.onAppend != null) {
-          callbacks.add(t.onAppend);
-        }
-      }
+      toRun = callbacks;
     }
-    for (Runnable r : callbacks) {
+    for (Runnable r : toRun) {
       r.run();
     }
+  }
+
+  /** Rebuilds the array of append callbacks; called with the monitor held when tailers change. */
+  private void refreshCallbacks() {
+    List<Runnable> list = new ArrayList<>();
+    for (Tailer t : tailers.values()) {
+      if (t.onAppend != null) {
+        list.add(t.onAppend);
+      }
+    }
+    callbacks = list.toArray(new Runnable[0]);
   }
 
   private void trim() {
@@ -180,6 +187,7 @@ public final class ChangeLog {
     public void onAppend(Runnable callback) {
       synchronized (ChangeLog.this) {
         onAppend = callback;
+        refreshCallbacks();
       }
     }
 
@@ -191,6 +199,7 @@ public final class ChangeLog {
           closed = true;
           tailers.remove(name);
           active = !tailers.isEmpty();
+          refreshCallbacks();
           trim();
         }
       }

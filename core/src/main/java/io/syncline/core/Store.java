@@ -220,20 +220,25 @@ public final class Store {
     compactTouched(u);
     u.reset();
     long position = -1;
-    if (j != null) {
-      position = j.append(cs);
-      journalPosition = position;
-    }
-    if (cs != null) {
-      changeLog.append(cs);
-    }
-    if (events != null) {
-      for (Runnable r : events) {
-        r.run();
+    try {
+      if (j != null) {
+        position = j.append(cs);
+        journalPosition = position;
       }
-    }
-    if (cs != null && listeners.wantsChangesets()) {
-      listeners.fire(cs, origin);
+    } finally {
+      // The change is committed in memory either way: tailers and listeners must see it even if
+      // the journal failed (the journal's exception then tells the caller it is not durable).
+      if (cs != null) {
+        changeLog.append(cs);
+      }
+      if (events != null) {
+        for (Runnable r : events) {
+          r.run();
+        }
+      }
+      if (cs != null && listeners.wantsChangesets()) {
+        listeners.fire(cs, origin);
+      }
     }
     return position;
   }
@@ -253,7 +258,7 @@ public final class Store {
       out[n++] = td == values ? new ValueChange(td.cellId(col), value, stamp)
           : new CellChange(td.id, td.rowId(row), td.cellId(col), value, stamp);
     }
-    return java.util.Arrays.asList(out).subList(0, n);
+    return List.of(n == out.length ? out : java.util.Arrays.copyOf(out, n));
   }
 
   private void compactTouched(UndoLog u) {
@@ -284,6 +289,34 @@ public final class Store {
     try {
       this.journal = Objects.requireNonNull(journal, "journal");
       this.durability = Objects.requireNonNull(durability, "durability");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Detaches {@code journal} if it is the attached one; later commits are not journaled. */
+  public void detachJournal(Journal journal) {
+    lock.lock();
+    try {
+      if (this.journal == journal) {
+        this.journal = null;
+        this.durability = Durability.BATCHED;
+        this.journalPosition = -1;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code action} with the store lock held, so no commit interleaves with it: for example
+   * to poll a {@link ChangeLog.Tailer} and read {@link #versionVector()} as one consistent step.
+   * The action must not block.
+   */
+  public <T> T atomically(java.util.function.Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
     } finally {
       lock.unlock();
     }
@@ -707,6 +740,48 @@ public final class Store {
       merge.changes(changeset.changes());
       merge.finish();
       commit(Origin.REMOTE, changeset.origin(), changeset.sequence(), changeset.mutator(), changeset.args());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Re-applies a changeset this replica made before a restart, read back from its journal. The
+   * cells merge as usual, the clock, version vector and sequence move past it, and the whole
+   * changeset is appended to the change log as a local one (even if the persisted state already
+   * held it), so the sync tailer sends it again: pending writes survive a crash. It is not
+   * journaled again. Listeners see what actually changed, as {@link Origin#LOCAL}.
+   *
+   * @throws IllegalArgumentException if the changeset's origin is another replica
+   */
+  public void replayLocal(Changeset changeset) {
+    Objects.requireNonNull(changeset, "changeset");
+    if (!changeset.origin().equals(replicaId)) {
+      throw new IllegalArgumentException("Changeset " + changeset.sequence() + " was made by replica '"
+          + changeset.origin() + "', not by this replica '" + replicaId + "'; use applyChangeset");
+    }
+    lock.lock();
+    try {
+      if (current != null) {
+        throw new IllegalStateException("Cannot replay a changeset inside a transaction");
+      }
+      RemoteMerge merge = new RemoteMerge(this, true);
+      merge.changes(changeset.changes());
+      merge.finish();
+      for (Change c : changeset.changes()) {
+        vector.observe(clientId, c.stamp().hi(), c.stamp().lo());
+      }
+      sequence = Math.max(sequence, changeset.sequence());
+      List<Runnable> events = listeners.wantsEvents() ? Events.collect(this, undo, Origin.LOCAL) : null;
+      compactTouched(undo);
+      undo.reset();
+      changeLog.append(changeset);
+      if (events != null) {
+        events.forEach(Runnable::run);
+      }
+      if (listeners.wantsChangesets()) {
+        listeners.fire(changeset, Origin.LOCAL);
+      }
     } finally {
       lock.unlock();
     }
