@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class ChangeLog {
   private final String replicaId;
-  private final ArrayDeque<Changeset> entries = new ArrayDeque<>();
+  private final ArrayDeque<Object> entries = new ArrayDeque<>(); // Changeset or PendingChangeset
   private final Map<String, Tailer> tailers = new LinkedHashMap<>();
   private long base; // position of entries.peekFirst()
   private Runnable[] callbacks = new Runnable[0];
@@ -68,7 +68,8 @@ public final class ChangeLog {
     return t;
   }
 
-  void append(Changeset changeset) {
+  /** Appends a changeset, or a {@link PendingChangeset} to be materialised when polled. */
+  void append(Object changeset) {
     Runnable[] toRun;
     synchronized (this) {
       if (tailers.isEmpty()) {
@@ -165,12 +166,12 @@ public final class ChangeLog {
         List<Changeset> out = new ArrayList<>(Math.max(0, n));
         int skip = (int) (cursor - base);
         int i = 0;
-        for (Changeset cs : entries) {
+        for (Object e : entries) {
           if (i >= skip + n) {
             break;
           }
           if (i >= skip) {
-            out.add(cs);
+            out.add(e instanceof PendingChangeset p ? p.materialize() : (Changeset) e);
           }
           i++;
         }

@@ -213,8 +213,12 @@ public final class Store {
     }
     Journal j = local ? journal : null;
     Changeset cs = null;
-    if (j != null || changeLog.active() || listeners.wantsChangesets()) {
+    Object logged = null;
+    if (j != null || listeners.wantsChangesets()) {
       cs = new Changeset(from, seq, mutator, args, changesOf(u));
+      logged = cs;
+    } else if (changeLog.active()) {
+      logged = new PendingChangeset(this, u, from, seq, mutator, args);
     }
     List<Runnable> events = listeners.wantsEvents() ? Events.collect(this, u, origin) : null;
     compactTouched(u);
@@ -228,8 +232,8 @@ public final class Store {
     } finally {
       // The change is committed in memory either way: tailers and listeners must see it even if
       // the journal failed (the journal's exception then tells the caller it is not durable).
-      if (cs != null) {
-        changeLog.append(cs);
+      if (logged != null) {
+        changeLog.append(logged);
       }
       if (events != null) {
         for (Runnable r : events) {
