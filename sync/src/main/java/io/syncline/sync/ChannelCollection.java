@@ -54,6 +54,15 @@ public final class ChannelCollection {
     return get(name).pendingCount();
   }
 
+  /**
+   * The cursor the peer named {@code name} would be pulled with now: save it with the store's
+   * data and pass it to {@link SyncManager#addPeer(String, Connector, CursorMode,
+   * io.syncline.sync.protocol.Bytes)} after a restart.
+   */
+  public io.syncline.sync.protocol.Bytes cursor(String name) {
+    return get(name).cursor();
+  }
+
   /** The last measured round-trip time to the peer named {@code name}, in milliseconds. */
   public long rttMillis(String name) {
     return get(name).rttMillis();

@@ -1,12 +1,15 @@
 package io.syncline.sync;
 
+import io.syncline.core.Change;
 import io.syncline.core.Changeset;
 import io.syncline.core.ClockSkewException;
 import io.syncline.core.CorruptDataException;
 import io.syncline.core.Delta;
 import io.syncline.core.SchemaViolationException;
+import io.syncline.core.VersionVector;
 import io.syncline.sync.protocol.BinaryCodec;
 import io.syncline.sync.protocol.BinaryProtocol;
+import io.syncline.sync.protocol.Bytes;
 import io.syncline.sync.protocol.Encoding;
 import io.syncline.sync.protocol.ErrorCode;
 import io.syncline.sync.protocol.FrameCodec;
@@ -27,7 +30,10 @@ final class HubSession {
   private FrameCodec codec;
   private State state = State.AWAITING_HELLO;
   private String replicaId = "?";
-  boolean needsPoke;
+  private long lastHeard;
+  private Scheduler.Cancellable idleTimer;
+  /** True once poked, until the next pull: at most one Poke per session between two Pulls. */
+  private boolean pokedSincePull;
 
   HubSession(SyncHub hub, Connection connection) {
     this.hub = hub;
@@ -36,6 +42,8 @@ final class HubSession {
   }
 
   void start() {
+    lastHeard = hub.scheduler.nowMillis();
+    scheduleIdleCheck();
     connection.start(new Connection.FrameHandler() {
       @Override
       public void onFrame(byte[] frame) {
@@ -49,9 +57,10 @@ final class HubSession {
     });
   }
 
+  /** Pokes the peer unless it was poked since its last pull. */
   void poke() {
-    if (state == State.OPEN) {
-      needsPoke = false;
+    if (state == State.OPEN && !pokedSincePull) {
+      pokedSincePull = true;
       send(new Message.Poke(hub.cursor()));
     }
   }
@@ -64,10 +73,33 @@ final class HubSession {
     closed();
   }
 
+  /**
+   * Closes a session silent for three heartbeats (a client pings every heartbeat); the check
+   * runs once per heartbeat.
+   */
+  private void scheduleIdleCheck() {
+    long heartbeat = hub.limits.heartbeatMillis();
+    if (heartbeat == 0) {
+      return;
+    }
+    idleTimer = hub.scheduler.schedule(() -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (hub.scheduler.nowMillis() - lastHeard > 3 * heartbeat) {
+        fail(ErrorCode.TIMEOUT, "Nothing heard from " + replicaId + " for over "
+            + 3 * heartbeat + " ms.");
+      } else {
+        scheduleIdleCheck();
+      }
+    }, heartbeat);
+  }
+
   private void receive(byte[] frame) {
     if (state == State.CLOSED) {
       return;
     }
+    lastHeard = hub.scheduler.nowMillis();
     try {
       handle(codec.decode(frame));
     } catch (ProtocolException e) {
@@ -91,7 +123,7 @@ final class HubSession {
     }
     switch (m.type()) {
       case PUSH -> push((Message.Push) m);
-      case PULL -> pull(Cursors.parse(((Message.Pull) m).cursor(), "Pull.cursor"));
+      case PULL -> pull(((Message.Pull) m).cursor(), "Pull.cursor");
       case PING -> pong((Message.Ping) m);
       case PONG -> { } // this side does not ping yet; a stray Pong is harmless
       case BYE -> closeQuietly();
@@ -126,12 +158,12 @@ final class HubSession {
       throw new ProtocolException(auth, "Hello.token does not grant replica \"" + h.replicaId()
           + "\" access to store \"" + h.storeId() + "\".");
     }
-    Cursors.Parsed cursor = Cursors.parse(h.cursor(), "Hello.cursor");
+    Cursors.parse(h.cursor(), "Hello.cursor");
     replicaId = h.replicaId();
     send(new Message.Welcome(version, encoding, hub.store.replicaId(), hub.limits));
     codec = FrameCodec.of(encoding, hub.limits.maxFrameBytes());
     state = State.OPEN;
-    pull(cursor);
+    pull(h.cursor(), "Hello.cursor");
   }
 
   private void push(Message.Push p) {
@@ -165,16 +197,36 @@ final class HubSession {
     send(new Message.Refuse(List.of(p.id()), code, Message.fitText(message)));
   }
 
-  private void pull(Cursors.Parsed cursor) {
-    needsPoke = false;
-    SyncHub.Answer a = hub.answer(cursor);
-    Message changes = new Message.Changes(
-        io.syncline.sync.protocol.Bytes.of(a.delta().encode()), a.cursor(), false);
-    try {
-      send(changes);
-    } catch (ProtocolException e) {
-      send(new Message.Error(ErrorCode.INTERNAL, Message.fitText("The answer to this pull is "
-          + "larger than one frame, which this server cannot split yet: " + e.getMessage()), false));
+  /**
+   * Answers a pull. A delta too big for one frame goes out in parts: every part but the last
+   * carries an empty version vector and the request's cursor, and the last the store's version
+   * vector and the new cursor (sound on transports that lose nothing within a connection, as
+   * WebSocket and HTTP do; see {@code docs/protocol.md}).
+   */
+  private void pull(Bytes requestCursor, String field) {
+    SyncHub.Answer a = hub.answer(Cursors.parse(requestCursor, field));
+    pokedSincePull = false;
+    Delta d = a.delta();
+    int budget = PayloadChunks.budget(codec.encoding(), hub.limits.maxFrameBytes(),
+        Math.max(requestCursor.size(), a.cursor().size()));
+    byte[] whole = d.encode();
+    if (whole.length <= budget) {
+      send(new Message.Changes(Bytes.of(whole), a.cursor(), false));
+      return;
+    }
+    List<List<Change>> parts = PayloadChunks.split(d.source(), d.changes(), budget);
+    for (int i = 0; i < parts.size(); i++) {
+      boolean last = i == parts.size() - 1;
+      Delta part = Delta.of(d.source(), last ? d.version() : VersionVector.EMPTY, parts.get(i));
+      try {
+        send(new Message.Changes(
+            Bytes.of(part.encode()), last ? a.cursor() : requestCursor, !last));
+      } catch (ProtocolException e) {
+        send(new Message.Error(ErrorCode.INTERNAL, Message.fitText("A single cell is larger "
+            + "than one frame and cannot be sent: " + e.getMessage()), true));
+        closeQuietly();
+        return;
+      }
     }
   }
 
@@ -206,6 +258,9 @@ final class HubSession {
   private void closed() {
     if (state != State.CLOSED) {
       state = State.CLOSED;
+      if (idleTimer != null) {
+        idleTimer.cancel();
+      }
       hub.removed(this);
     }
   }

@@ -9,6 +9,7 @@ import io.syncline.sync.protocol.Encoding;
 import io.syncline.sync.protocol.ErrorCode;
 import io.syncline.sync.protocol.FrameCodec;
 import io.syncline.sync.protocol.Message;
+import io.syncline.sync.protocol.MessageType;
 import io.syncline.sync.protocol.PayloadFormat;
 import io.syncline.sync.protocol.ProtocolException;
 import io.syncline.sync.transport.Connection;
@@ -128,10 +129,9 @@ public final class ProtocolChannel implements Channel {
   }
 
   private void dispatch(Message m) {
-    if (state == State.HELLO_SENT && m.type() != io.syncline.sync.protocol.MessageType.WELCOME
-        && m.type() != io.syncline.sync.protocol.MessageType.ERROR
-        && m.type() != io.syncline.sync.protocol.MessageType.BYE
-        && m.type() != io.syncline.sync.protocol.MessageType.PONG) {
+    if (state == State.HELLO_SENT && m.type() != MessageType.WELCOME
+        && m.type() != MessageType.ERROR && m.type() != MessageType.BYE
+        && m.type() != MessageType.PONG) {
       throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE,
           m.type().jsonName() + " arrived before the Welcome.");
     }

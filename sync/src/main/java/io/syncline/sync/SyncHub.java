@@ -28,8 +28,10 @@ import java.util.TreeMap;
  * answered directly with {@code deltaSince(vector)}.
  *
  * <h2>Threading</h2>
- * Confined to its scheduler's thread: frames from connections are handed to it before they are
- * read, and the hub's store listener only records the change and schedules the pokes.
+ * Sessions are confined to the hub's scheduler thread: frames from connections are handed to it
+ * before they are read. The store may also be written directly on any thread; the hub's store
+ * listener then runs on that thread, under the store's lock, and only records the new sequence
+ * number and version vector (under the hub's lock) and schedules the pokes.
  */
 public final class SyncHub implements AutoCloseable {
   final Store store;
@@ -40,12 +42,18 @@ public final class SyncHub implements AutoCloseable {
   final List<Encoding> encodings;
   final long epoch;
   private final int historySize;
+  /** Guarded by {@code this}. */
   private final TreeMap<Long, VersionVector> history = new TreeMap<>();
   private final List<HubSession> sessions = new ArrayList<>();
   private final Subscription subscription;
+  /** Guarded by {@code this}. */
   private long sequence;
-  private HubSession applying;
-  private boolean pokeScheduled;
+  /**
+   * Guarded by {@code this}: for each change since the last poke round, the session whose push
+   * caused it, or null for a direct write to the store.
+   */
+  private final List<HubSession> unpoked = new ArrayList<>();
+  private volatile HubSession applying;
   private boolean closed;
 
   private SyncHub(Builder b) {
@@ -66,7 +74,11 @@ public final class SyncHub implements AutoCloseable {
     return new Builder(store, storeId, scheduler);
   }
 
-  /** Serves one peer on {@code connection}, which must not be started yet. */
+  /**
+   * Serves one peer on {@code connection}, which must not be started yet. Call on the hub's
+   * scheduler thread (a server accepting on its own threads hands the connection over with
+   * {@code scheduler.schedule(() -> hub.accept(c), 0)}).
+   */
   public void accept(Connection connection) {
     if (closed) {
       connection.close("The hub is closed.");
@@ -77,17 +89,17 @@ public final class SyncHub implements AutoCloseable {
     s.start();
   }
 
-  /** Sessions currently connected (handshake done or not). */
+  /** Sessions currently connected (handshake done or not). Read on the scheduler thread. */
   public int sessionCount() {
     return sessions.size();
   }
 
   /** The store's current sequence number: how many changes the hub has seen since it started. */
-  public long sequence() {
+  public synchronized long sequence() {
     return sequence;
   }
 
-  /** Closes every session and stops listening to the store. */
+  /** Says goodbye to every session and stops listening to the store; on the scheduler thread. */
   @Override
   public void close() {
     if (closed) {
@@ -106,7 +118,7 @@ public final class SyncHub implements AutoCloseable {
     sessions.remove(s);
   }
 
-  Bytes cursor() {
+  synchronized Bytes cursor() {
     return Cursors.sequence(epoch, sequence);
   }
 
@@ -125,36 +137,46 @@ public final class SyncHub implements AutoCloseable {
 
   Answer answer(Cursors.Parsed cursor) {
     if (cursor.vector() != null) {
-      return new Answer(store.deltaSince(cursor.vector()), Cursors.versionVector(store.versionVector()));
+      Delta d = store.deltaSince(cursor.vector());
+      return new Answer(d, Cursors.versionVector(d.version()));
     }
     VersionVector since = VersionVector.EMPTY;
-    if (cursor.isSequence() && cursor.epoch() == epoch && cursor.sequence() <= sequence) {
-      since = history.getOrDefault(cursor.sequence(), VersionVector.EMPTY);
+    Bytes now;
+    synchronized (this) {
+      if (cursor.isSequence() && cursor.epoch() == epoch && cursor.sequence() <= sequence) {
+        since = history.getOrDefault(cursor.sequence(), VersionVector.EMPTY);
+      }
+      now = cursor();
     }
-    return new Answer(store.deltaSince(since), cursor());
+    // a change committed after 'now' was read makes the delta hold more, never less, than 'now'
+    return new Answer(store.deltaSince(since), now);
   }
 
+  /** The store listener: runs on the committing thread, under the store's lock. */
   private void changed() {
-    sequence++;
-    history.put(sequence, store.versionVector());
-    while (history.size() > historySize) {
-      history.pollFirstEntry();
-    }
-    for (HubSession s : sessions) {
-      if (s != applying) {
-        s.needsPoke = true;
+    boolean schedule;
+    synchronized (this) {
+      sequence++;
+      history.put(sequence, store.versionVector());
+      while (history.size() > historySize) {
+        history.pollFirstEntry();
       }
+      schedule = unpoked.isEmpty();
+      unpoked.add(applying);
     }
-    if (!pokeScheduled) {
-      pokeScheduled = true;
+    if (schedule) {
       scheduler.schedule(this::pokeAll, 0);
     }
   }
 
   private void pokeAll() {
-    pokeScheduled = false;
+    List<HubSession> causes;
+    synchronized (this) {
+      causes = new ArrayList<>(unpoked);
+      unpoked.clear();
+    }
     for (HubSession s : List.copyOf(sessions)) {
-      if (s.needsPoke) {
+      if (causes.stream().anyMatch(c -> c != s)) {
         s.poke();
       }
     }

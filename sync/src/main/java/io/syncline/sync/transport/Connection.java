@@ -26,7 +26,10 @@ public interface Connection {
    */
   boolean send(byte[] frame);
 
-  /** Closes both ends; the peer's handler sees {@link FrameHandler#onClose}. Idempotent. */
+  /**
+   * Closes the connection. Frames sent before are still delivered (as far as the transport
+   * delivers anything), then the peer's handler sees {@link FrameHandler#onClose}. Idempotent.
+   */
   void close(String reason);
 
   /** False once either end closed or the link was cut. */

@@ -48,9 +48,29 @@ public final class FaultyLink implements InMemoryConnection.Link {
     this.plan = plan;
   }
 
-  /** Cuts the link now: both ends close. */
+  /** Cuts the link now: both ends close, and frames in flight are lost. */
   public void cut() {
-    left.close("link cut");
+    left.cut("link cut");
+  }
+
+  @Override
+  public void carryClose(InMemoryConnection to, String reason) {
+    scheduler.schedule(() -> to.markClosed(reason), plan.maxDelayMillis() + 1);
+  }
+
+  /** Frames handed to the link so far, both directions. */
+  public long sent() {
+    return sent;
+  }
+
+  /** Frames the link lost. */
+  public long dropped() {
+    return dropped;
+  }
+
+  /** Frames the link delivered twice. */
+  public long duplicated() {
+    return duplicated;
   }
 
   @Override

@@ -10,9 +10,12 @@ import java.util.ArrayDeque;
  * <p>Thread-safety: confined to the scheduler's thread, like everything it delivers to.
  */
 public final class InMemoryConnection implements Connection {
-  /** What carries a frame from one end to the other. */
+  /** What carries frames, and the news of an orderly close, from one end to the other. */
   interface Link {
     void carry(InMemoryConnection to, byte[] frame);
+
+    /** Tells {@code to} that its peer closed, after the frames sent before the close. */
+    void carryClose(InMemoryConnection to, String reason);
   }
 
   private final Scheduler scheduler;
@@ -67,6 +70,12 @@ public final class InMemoryConnection implements Connection {
       return;
     }
     markClosed(reason);
+    link.carryClose(peer, reason);
+  }
+
+  /** Closes both ends at once; frames in flight are lost. */
+  void cut(String reason) {
+    markClosed(reason);
     peer.markClosed(reason);
   }
 
@@ -93,7 +102,7 @@ public final class InMemoryConnection implements Connection {
     }
   }
 
-  private void markClosed(String reason) {
+  void markClosed(String reason) {
     if (!open) {
       return;
     }

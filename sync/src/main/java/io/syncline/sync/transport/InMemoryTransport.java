@@ -16,7 +16,17 @@ public final class InMemoryTransport {
   public static Pair pair(Scheduler scheduler, String name) {
     InMemoryConnection left = new InMemoryConnection(scheduler, name + "/left");
     InMemoryConnection right = new InMemoryConnection(scheduler, name + "/right");
-    InMemoryConnection.connect(left, right, (to, frame) -> scheduler.schedule(() -> to.arrive(frame), 0));
+    InMemoryConnection.connect(left, right, new InMemoryConnection.Link() {
+      @Override
+      public void carry(InMemoryConnection to, byte[] frame) {
+        scheduler.schedule(() -> to.arrive(frame), 0);
+      }
+
+      @Override
+      public void carryClose(InMemoryConnection to, String reason) {
+        scheduler.schedule(() -> to.markClosed(reason), 0);
+      }
+    });
     return new Pair(left, right);
   }
 }

@@ -66,6 +66,11 @@ class BinaryCodecTest {
         .isEqualTo(hex("03 06 ac02 01 02 cafe"));
     assertThat(codec.encode(new Message.Ack(List.of(299L, 300L), Bytes.of(new byte[] {7}))))
         .isEqualTo(hex("04 07 02 ab02 ac02 01 07"));
+    assertThat(codec.encode(new Message.Welcome(1, Encoding.BINARY, "server",
+        SessionLimits.DEFAULT))).isEqualTo(hex("02 0f 01 01 06 736572766572 808040 10 9875"));
+    assertThat(codec.encode(new Message.Error(ErrorCode.TRUNCATED, "x", true)))
+        .isEqualTo(hex("0b 04 02 01 01 78"));
+    assertThat(codec.encode(new Message.Bye(""))).isEqualTo(hex("0c 01 00"));
     assertThat(codec.encode(new Message.Ping(1, 2)))
         .isEqualTo(hex("09 10 0000000000000001 0000000000000002"));
   }

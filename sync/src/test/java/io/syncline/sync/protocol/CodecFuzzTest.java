@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * anything else. Seeds are printed on failure so a run can be replayed.
  */
 class CodecFuzzTest {
-  private static final int ROUNDS = 20_000;
+  private static final int ROUNDS = Integer.getInteger("syncline.fuzzRounds", 8_000);
 
   private final long seed = Long.getLong("syncline.seed", System.nanoTime());
   private final Random random = new Random(seed);

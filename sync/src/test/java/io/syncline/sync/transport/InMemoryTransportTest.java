@@ -43,7 +43,7 @@ class InMemoryTransportTest {
   }
 
   @Test
-  void closeReachesBothEndsOnceAndStopsDelivery() {
+  void closeDeliversFramesSentBeforeItThenClosesBothEndsOnce() {
     InMemoryTransport.Pair pair = InMemoryTransport.pair(scheduler, "p");
     RecordingHandler left = new RecordingHandler();
     RecordingHandler right = new RecordingHandler();
@@ -52,9 +52,12 @@ class InMemoryTransportTest {
     pair.left().send(new byte[] {1});
     pair.left().close("done");
     pair.left().close("again");
-    assertThat(pair.right().send(new byte[] {2})).isFalse();
+    assertThat(pair.left().send(new byte[] {3})).isFalse();
+    pair.right().send(new byte[] {2}); // the right end has not heard of the close yet
     scheduler.runDue();
-    assertThat(right.frames).isEmpty();
+    assertThat(right.frames).containsExactly(1);
+    assertThat(left.frames).isEmpty();
+    assertThat(pair.right().isOpen()).isFalse();
     assertThat(left.closed).isEqualTo("done");
     assertThat(right.closed).isEqualTo("done");
     assertThat(left.closeCalls + right.closeCalls).isEqualTo(2);
@@ -83,8 +86,10 @@ class InMemoryTransportTest {
     RecordingHandler right = new RecordingHandler();
     link.left().start(left);
     link.right().start(right);
+    link.right().send(new byte[] {1});
     link.cut();
     scheduler.runDue();
+    assertThat(left.frames).isEmpty(); // lost in flight
     assertThat(left.closed).isEqualTo("link cut");
     assertThat(right.closed).isEqualTo("link cut");
     assertThat(link.left().isOpen()).isFalse();
