@@ -45,6 +45,10 @@ import java.util.function.Function;
  */
 public final class Store {
   static final long DEFAULT_MAX_CLOCK_SKEW_MILLIS = Duration.ofMinutes(5).toMillis();
+  /** Default limit on one encoded string or JSON value: it must fit a default sync frame. */
+  public static final int DEFAULT_MAX_VALUE_BYTES = 512 * 1024;
+  /** Longest accepted table, row, cell or value id, in chars. */
+  public static final int MAX_ID_LENGTH = 1024;
 
   final ReentrantLock lock = new ReentrantLock();
   final String replicaId;
@@ -52,6 +56,7 @@ public final class Store {
   final HybridLogicalClock hlc;
   final Schema schema;
   final long maxSkewMillis;
+  final int maxValueBytes;
   final Map<String, TableData> tables = new LinkedHashMap<>();
   final TableData values = new TableData("");
   final int valuesRow = values.row("");
@@ -77,6 +82,7 @@ public final class Store {
     this.hlc = new HybridLogicalClock(b.clock, clientId);
     this.schema = b.schema;
     this.maxSkewMillis = b.maxClockSkew;
+    this.maxValueBytes = b.maxValueBytes;
     this.changeLog = new ChangeLog(replicaId);
     this.sequence = b.sequence;
     noteClient(clientId);
@@ -824,6 +830,10 @@ public final class Store {
     if (id.isEmpty()) {
       throw new IllegalArgumentException("The " + what + " must not be empty");
     }
+    if (id.length() > MAX_ID_LENGTH) {
+      throw new IllegalArgumentException("The " + what + " is " + id.length() + " chars long, over the limit of "
+          + MAX_ID_LENGTH + ": '" + id.substring(0, 32) + "...'");
+    }
   }
 
   @Override
@@ -838,8 +848,22 @@ public final class Store {
     private Schema schema;
     private long maxClockSkew = DEFAULT_MAX_CLOCK_SKEW_MILLIS;
     private long sequence;
+    private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
     private Builder() {}
+
+    /**
+     * The largest string (in UTF-8 bytes) or JSON value (in encoded bytes) a local write may
+     * store (default {@value #DEFAULT_MAX_VALUE_BYTES}); larger writes are refused so that every
+     * cell fits a sync frame.
+     */
+    public Builder maxValueBytes(int bytes) {
+      if (bytes < 64) {
+        throw new IllegalArgumentException("maxValueBytes must be at least 64, was " + bytes);
+      }
+      this.maxValueBytes = bytes;
+      return this;
+    }
 
     /** The stable id of this replica (default: a random UUID). Its FNV-1a hash orders ties. */
     public Builder replicaId(String replicaId) {

@@ -63,6 +63,7 @@ final class StoreTransaction implements Transaction {
     }
     Object ref = kind == Values.STRING ? value
         : kind == Values.JSON ? Values.refOf(value, kind, "cell " + table + "/" + row + "/" + cell) : null;
+    checkSize(kind, ref, "cell " + table + "/" + row + "/" + cell);
     TableData td = store.tableForWrite(table);
     write(td, td.row(row), td.column(cell), kind, bits, ref);
   }
@@ -192,6 +193,7 @@ final class StoreTransaction implements Transaction {
       kind = admitted;
     }
     Object ref = kind == Values.STRING ? value : kind == Values.JSON ? Values.refOf(value, kind, "value " + id) : null;
+    checkSize(kind, ref, "value " + id);
     write(store.values, store.valuesRow, store.values.column(id), kind, bits, ref);
   }
 
@@ -203,6 +205,35 @@ final class StoreTransaction implements Transaction {
     if (c >= 0) {
       write(store.values, store.valuesRow, c, Values.TOMBSTONE, 0, null);
     }
+  }
+
+  private void checkSize(byte kind, Object ref, String where) {
+    int limit = store.maxValueBytes;
+    long size;
+    if (kind == Values.STRING) {
+      String s = (String) ref;
+      if (s.length() <= limit / 3) {
+        return; // cannot exceed the limit even if every char takes three UTF-8 bytes
+      }
+      size = utf8Length(s);
+    } else if (kind == Values.JSON) {
+      size = Values.encodeJson(ref).length;
+    } else {
+      return;
+    }
+    if (size > limit) {
+      throw new IllegalArgumentException("The value for " + where + " takes " + size + " bytes, over the store's limit of "
+          + limit + " (Store.Builder.maxValueBytes)");
+    }
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return n;
   }
 
   private static IllegalArgumentException badValue(Object value, byte error, String where) {

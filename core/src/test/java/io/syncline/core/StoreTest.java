@@ -100,6 +100,18 @@ class StoreTest {
   }
 
   @Test
+  void oversizedValuesAndIdsAreRefused() {
+    Store small = Store.builder().replicaId("s").maxValueBytes(100).build();
+    small.setCell("t", "r", "c", "x".repeat(100));
+    assertThatThrownBy(() -> small.setCell("t", "r", "c", "é".repeat(51)))
+        .hasMessageContaining("t/r/c").hasMessageContaining("102 bytes").hasMessageContaining("limit of 100");
+    assertThatThrownBy(() -> small.setValue("v", List.of("y".repeat(200)))).hasMessageContaining("value v");
+    assertThatThrownBy(() -> small.setCell("t", "r".repeat(Store.MAX_ID_LENGTH + 1), "c", 1))
+        .hasMessageContaining("row id").hasMessageContaining("over the limit");
+    assertThat(small.getCell("t", "r", "c")).isEqualTo("x".repeat(100));
+  }
+
+  @Test
   void writingTheSameValueAgainChangesNothing() {
     store.setCell("t", "r", "c", "x");
     VersionVector before = store.versionVector();
