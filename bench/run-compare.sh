@@ -54,20 +54,30 @@ const fs = require('fs')
 const [ours, theirs, peer] = process.argv.slice(2)
 const read = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => !r.error)
 const S = read(ours); const P = read(theirs)
+// heap bytes per live cell on the peers' own baseline (after the op arrays were generated)
+for (const r of [...S, ...P]) if (r.W1 && r.W1.mem && r.W1.content) r.W1.bytesPerCellDerived = r.W1.mem.heapUsedMB * 1048576 / r.W1.content.cells
 const get = (o, p) => p.split('.').reduce((x, k) => (x == null ? undefined : x[k]), o)
 const firstKey = (o, p) => { const v = get(o, p); return v && typeof v === 'object' ? Object.keys(v).find((k) => typeof v[k] === 'object' && k !== 'content') : undefined }
 const median = (a) => { const s = [...a].sort((x, y) => x - y); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : undefined }
 // path may contain {m}: the record's first delta / pair method (syncline "vv", yjs "sv", ...)
-const val = (recs, w, path, methodAt) => median(recs.filter((r) => r.workload === w).map((r) => {
+const all = (recs, w, path, methodAt) => recs.filter((r) => r.workload === w).map((r) => {
   const m = methodAt ? firstKey(r, methodAt) : ''
   return get(r, path.replace('{m}', m))
-}).filter((v) => typeof v === 'number'))
+}).filter((v) => typeof v === 'number')
+const val = (recs, w, path, methodAt) => median(all(recs, w, path, methodAt))
+// "median (min..max)" when the runs differ
+const range = (recs, w, path, methodAt) => {
+  if (w === 'W3' && !/^W3/.test(path)) for (const ww of ['W3', 'W2', 'W1']) { const a = all(recs, ww, path, methodAt); if (a.length) return a }
+  return all(recs, w, path, methodAt)
+}
+const fmtR = (a) => { if (!a.length) return '–'; const mn = Math.min(...a); const mx = Math.max(...a); return mn === mx ? fmt(mn) : `${fmt(median(a))} (${fmt(mn)}..${fmt(mx)})` }
 const fmt = (v) => v === undefined ? '–' : (Math.abs(v) >= 100 || Number.isInteger(v)) ? Math.round(v).toLocaleString('en-US') : v.toFixed(Math.abs(v) >= 10 ? 1 : 3)
 const rows = [
   ['W1 total ms', 'W3', 'W1.totalMs', null, 'low'],
   ['W1 ops/s', 'W3', 'W1.opsPerSec', null, 'high'],
   ['W1 heap after GC, MB (Δ vs. baseline after generation)', 'W3', 'W1.mem.heapUsedMB', null, 'low'],
-  ['W1 heap bytes per live cell', 'W3', 'W1.heapBytesPerCell', null, 'low'],
+  ['W1 heap bytes per live cell (same baseline)', 'W3', 'W1.bytesPerCellDerived', null, 'low'],
+  ['W1 heap bytes per live cell, baseline before generation (syncline only)', 'W3', 'W1.heapBytesPerCellVsEmpty', null, 'low'],
   ['W1 RSS Δ, MB', 'W3', 'W1.mem.rssMB', null, 'low'],
   ['W1/W2 full-state bytes', 'W3', 'W2.bytes', null, 'low'],
   ['W2 encode ms', 'W3', 'W2.encodeMs', null, 'low'],
@@ -76,9 +86,11 @@ const rows = [
   ['W3 delta compute ms', 'W3', 'W3.{m}.computeMs', 'W3', 'low'],
   ['W3 delta apply ms', 'W3', 'W3.{m}.applyMs', 'W3', 'low'],
   ['W3 delta bytes, all messages', 'W3', 'W3.{m}.bytes', 'W3', 'low'],
+  ['W3 changes in the delta (syncline only)', 'W3', 'W3.{m}.changes', 'W3', 'low'],
   ['W4 writes ms (10,000 tx)', 'W4', 'W4.writeMs', null, 'low'],
   ['W4 (a) per-tx updates, total bytes', 'W4', 'W4.perTx.bytes', null, 'low'],
   ['W4 (b) one delta after 10,000, bytes', 'W4', 'W4.delta.{m}.bytes', 'W4.delta', 'low'],
+  ['W4 (b) changes in that delta (syncline only)', 'W4', 'W4.delta.{m}.changes', 'W4.delta', 'low'],
   ['W4 full state after, bytes', 'W4', 'W4.fullStateBytesAfter', null, 'low'],
   ['W5 writes ms', 'W5', 'W5.writeMs', null, 'low'],
   ['W5 converge ms', 'W5', 'W5.{m}.convergeMs', 'W5', 'low'],
@@ -91,16 +103,16 @@ const pick = (recs, w, path, m) => {
   if (w === 'W3' && !/^W3/.test(path)) for (const ww of ['W3', 'W2', 'W1']) { const v = val(recs, ww, path, m); if (v !== undefined) return v }
   return val(recs, w, path, m)
 }
-console.log(`| metric | syncline | ${peer} | ${peer} / syncline |`)
+console.log(`| metric: median (min..max) | syncline | ${peer} | syncline better by, medians (×; <1 = worse) |`)
 console.log('|---|---|---|---|')
 for (const [label, w, path, m, better] of rows) {
   const a = pick(S, w, path, m); const b = pick(P, w, path, m)
   if (a === undefined && b === undefined) continue
-  const ratio = a !== undefined && b !== undefined && a !== 0 ? (b / a) : undefined
-  console.log(`| ${label} | ${fmt(a)} | ${fmt(b)} | ${ratio === undefined ? '–' : ratio.toFixed(2) + '×'} |`)
+  const ratio = a !== undefined && b !== undefined && a !== 0 && b !== 0 ? (better === 'high' ? a / b : b / a) : undefined
+  console.log(`| ${label} | ${fmtR(range(S, w, path, m))} | ${fmtR(range(P, w, path, m))} | ${ratio === undefined ? '–' : ratio.toFixed(2) + '×'} |`)
 }
-const eq = (recs) => recs.map((r) => `${r.workload}:${JSON.stringify(r).match(/"equal":(true|false)/g)?.join(',') || '-'}`).join(' ')
-console.log(`\nverification (equal flags): syncline ${eq(S) || '–'}; ${peer} ${eq(P) || '–'}`)
+const eq = (recs) => { const f = recs.flatMap((r) => JSON.stringify(r).match(/"equal":(true|false)/g) || []); return `${f.filter((x) => x.endsWith('true')).length}/${f.length} equal flags true` }
+console.log(`\nverification: syncline ${eq(S)} (${S.length} runs); ${peer} ${eq(P)} (${P.length} runs)`)
 const dig = (recs) => [...new Set(recs.map((r) => [r.w1OpsDigest, r.w3OpsDigest, r.baseDigest].filter(Boolean).join('/')))].join(' ')
 console.log(`op digests: syncline ${dig(S)}; ${peer} ${dig(P)}`)
 JS

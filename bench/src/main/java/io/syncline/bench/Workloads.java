@@ -75,6 +75,7 @@ final class Workloads {
     long bytes;
     long payloadBytes;
     int messages;
+    int changes; // cell/value changes carried by the delta
   }
 
   /** One-directional delta: {@code to} sends its version vector, {@code from} answers the delta. */
@@ -84,8 +85,10 @@ final class Workloads {
     byte[] vv = to.versionVector().encode();
     byte[] delta = from.deltaSince(VersionVector.decode(vv)).encode();
     long t1 = clock();
-    to.applyDelta(Delta.decode(delta));
+    Delta decoded = Delta.decode(delta);
+    to.applyDelta(decoded);
     long t2 = clock();
+    p.changes = decoded.size();
     p.computeNs = t1 - t0;
     p.applyNs = t2 - t1;
     p.bytes = vv.length + delta.length;
@@ -180,6 +183,7 @@ final class Workloads {
         .num("bytes", p.bytes)
         .num("payloadBytes", p.payloadBytes)
         .num("messages", p.messages)
+        .num("changes", p.changes)
         .bool("equal", dB3.sameAs(dA3))
         .end().end();
   }
@@ -209,6 +213,15 @@ final class Workloads {
     for (int i = 0; i < n; i++) writeTx(a, hot, i, i + 1);
     long t1 = clock();
     sub.close();
+    // Extra (not a peer field): the same 10,000 writes on a fresh replica with no changeset listener,
+    // to separate the store's write cost from encoding each changeset for the capture above.
+    Store plain = replica(2);
+    writeTx(plain, base, 0, base.n);
+    Measure.gc();
+    long p0 = clock();
+    for (int i = 0; i < n; i++) writeTx(plain, hot, i, i + 1);
+    long p1 = clock();
+    plain = null;
     Content dA = content(a);
     int fullAfter = encodeFull(a).length;
     Pull p = pull(a, b);
@@ -216,11 +229,12 @@ final class Workloads {
     Object c1 = b.getCell(TABLE, "r0", "c1");
     j.obj("W4")
         .num("writeMs", ms(t1 - t0))
+        .num("writeMsWithoutCapture", ms(p1 - p0))
         .obj("perTx").num("updates", cap[0]).num("bytes", cap[1]).num("avgBytes", cap[0] == 0 ? 0 : (double) cap[1] / cap[0]).end()
         .num("fullStateBytesAfter", fullAfter)
         .obj("delta").obj(METHOD)
         .num("bytes", p.bytes).num("payloadBytes", p.payloadBytes).num("messages", p.messages)
-        .num("computeMs", ms(p.computeNs)).num("applyMs", ms(p.applyNs))
+        .num("changes", p.changes).num("computeMs", ms(p.computeNs)).num("applyMs", ms(p.applyNs))
         .bool("equal", dB.sameAs(dA) && c1 instanceof Number && ((Number) c1).longValue() == n)
         .end().end()
         .end();

@@ -86,7 +86,7 @@ final class DeltaEncoder {
     }
     int start = w.position();
     int before = size;
-    w.writeString(td.id);
+    enc.table(td.id);
     if (candidates * 2 >= td.presentCells()) {
       scan(td, vv.isEmpty());
     } else {
@@ -134,7 +134,7 @@ final class DeltaEncoder {
         continue;
       }
       rows++;
-      w.writeString(td.rowId(r));
+      enc.rowId(td.rowId(r));
       w.writeVarint(n);
       for (int c = 0; c < cols; c++) {
         if (pick[c]) {
@@ -203,7 +203,7 @@ final class DeltaEncoder {
       while (j < distinct && ChangeIndex.rowOf(picked[j]) == row) {
         j++;
       }
-      w.writeString(td.rowId(row));
+      enc.rowId(td.rowId(row));
       w.writeVarint(j - i);
       for (; i < j; i++) {
         int col = ChangeIndex.colOf(picked[i]);

@@ -63,7 +63,9 @@ final class StoreTransaction implements Transaction {
     }
     Object ref = kind == Values.STRING ? value
         : kind == Values.JSON ? Values.refOf(value, kind, "cell " + table + "/" + row + "/" + cell) : null;
-    checkSize(kind, ref, "cell " + table + "/" + row + "/" + cell);
+    if (kind == Values.STRING || kind == Values.JSON) {
+      checkSize(kind, ref, table, row, cell);
+    }
     TableData td = store.tableForWrite(table);
     write(td, td.row(row), td.column(cell), kind, bits, ref);
   }
@@ -193,7 +195,9 @@ final class StoreTransaction implements Transaction {
       kind = admitted;
     }
     Object ref = kind == Values.STRING ? value : kind == Values.JSON ? Values.refOf(value, kind, "value " + id) : null;
-    checkSize(kind, ref, "value " + id);
+    if (kind == Values.STRING || kind == Values.JSON) {
+      checkSize(kind, ref, null, null, id);
+    }
     write(store.values, store.valuesRow, store.values.column(id), kind, bits, ref);
   }
 
@@ -207,7 +211,8 @@ final class StoreTransaction implements Transaction {
     }
   }
 
-  private void checkSize(byte kind, Object ref, String where) {
+  /** Refuses a string or JSON value over the store's size limit; {@code table == null} means a value. */
+  private void checkSize(byte kind, Object ref, String table, String row, String cell) {
     int limit = store.maxValueBytes;
     long size;
     if (kind == Values.STRING) {
@@ -222,6 +227,7 @@ final class StoreTransaction implements Transaction {
       return;
     }
     if (size > limit) {
+      String where = table == null ? "value " + cell : "cell " + table + "/" + row + "/" + cell;
       throw new IllegalArgumentException("The value for " + where + " takes " + size + " bytes, over the store's limit of "
           + limit + " (Store.Builder.maxValueBytes)");
     }

@@ -141,6 +141,50 @@ public final class ByteReader {
     return len;
   }
 
+  /**
+   * Reads {@code varint shared, string suffix} and returns the id made of the first
+   * {@code shared} bytes of {@code prev} (the previous id's UTF-8 bytes, {@code prevLen} long)
+   * and the suffix; leaves the new id's bytes in {@code prev} (which it may grow).
+   */
+  public PrefixedId readPrefixed(byte[] prev, int prevLen, boolean materialize) {
+    long shared = readVarint();
+    if (shared < 0 || shared > prevLen) {
+      throw corrupt("row id shares " + Long.toUnsignedString(shared) + " bytes with a previous id of " + prevLen);
+    }
+    int suffix = readCount(1);
+    int len = (int) shared + suffix;
+    byte[] bytes = prev.length >= len ? prev : java.util.Arrays.copyOf(prev, Math.max(len, prev.length * 2));
+    System.arraycopy(buf, pos, bytes, (int) shared, suffix);
+    pos += suffix;
+    String id = null;
+    boolean ascii = true;
+    for (int i = 0; i < len; i++) {
+      if (bytes[i] < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (materialize || !ascii) {
+      id = ascii ? new String(bytes, 0, len, StandardCharsets.ISO_8859_1) : decodeUtf8Bytes(bytes, len);
+    }
+    return new PrefixedId(id, bytes, len);
+  }
+
+  /** A row id read by {@link #readPrefixed}: the string (null if not materialised) and its bytes. */
+  public record PrefixedId(String id, byte[] bytes, int length) {}
+
+  private String decodeUtf8Bytes(byte[] bytes, int len) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, 0, len))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw corrupt("row id is not valid UTF-8");
+    }
+  }
+
   public void expectEnd() {
     if (pos != limit) {
       throw corrupt((limit - pos) + " unexpected trailing bytes");

@@ -28,11 +28,15 @@ public final class ChangeBlocks {
       }
     }
     ChangeEncoder enc = new ChangeEncoder(w);
-    int[] ids = clients.stream().mapToInt(Integer::intValue).toArray();
-    enc.clients(ids, ids.length);
+    int[] ids = new int[clients.size()];
+    int n = 0;
+    for (int id : clients) {
+      ids[n++] = id;
+    }
+    enc.clients(ids, n);
     w.writeVarint(tables.size());
     for (Map.Entry<String, LinkedHashMap<String, List<CellChange>>> t : tables.entrySet()) {
-      w.writeString(t.getKey());
+      enc.table(t.getKey());
       LinkedHashMap<String, Integer> cols = new LinkedHashMap<>();
       for (List<CellChange> row : t.getValue().values()) {
         for (CellChange cc : row) {
@@ -45,24 +49,28 @@ public final class ChangeBlocks {
       }
       w.writeVarint(t.getValue().size());
       for (Map.Entry<String, List<CellChange>> row : t.getValue().entrySet()) {
-        w.writeString(row.getKey());
+        enc.rowId(row.getKey());
         w.writeVarint(row.getValue().size());
         for (CellChange cc : row.getValue()) {
           w.writeVarint(cols.get(cc.cell()));
-          writeBody(enc, cc.value(), cc.stamp(), cc.table() + "/" + cc.row() + "/" + cc.cell());
+          writeBody(enc, cc.value(), cc.stamp());
         }
       }
     }
     w.writeVarint(values.size());
     for (ValueChange vc : values) {
       w.writeString(vc.id());
-      writeBody(enc, vc.value(), vc.stamp(), "value " + vc.id());
+      writeBody(enc, vc.value(), vc.stamp());
     }
   }
 
-  private static void writeBody(ChangeEncoder enc, Object value, Stamp stamp, String where) {
-    byte kind = value == null ? Values.TOMBSTONE : Values.kindOf(value, where);
-    enc.cell(kind, value == null ? 0 : Values.bitsOf(value, kind), value == null ? null : Values.refOf(value, kind, where),
+  private static void writeBody(ChangeEncoder enc, Object value, Stamp stamp) {
+    byte kind = value == null ? Values.TOMBSTONE : Values.kindOrError(value);
+    if (kind < 0) {
+      throw new IllegalArgumentException("Cannot encode the value " + value + " (stamp " + stamp + ")");
+    }
+    // JSON trees in changes are already normalized immutable copies; encode them as they are
+    enc.cell(kind, value == null ? 0 : Values.bitsOf(value, kind), kind == Values.STRING || kind == Values.JSON ? value : null,
         stamp.hi(), stamp.lo());
   }
 

@@ -21,6 +21,7 @@ public final class ChangeDecoder {
 
   private final ByteReader in;
   private final boolean materialize;
+  private byte[] rowBytes = new byte[32];
   private int[] clients;
   private int currentClient = -1;
   private long prevMillis;
@@ -75,10 +76,17 @@ public final class ChangeDecoder {
       for (int c = 0; c < cols; c++) {
         cellIds[c] = id("cell id");
       }
-      int rows = in.readCount(2);
+      int rows = in.readCount(3);
       v.table(tableId, cellIds, rows);
+      int prevLen = 0;
       for (int r = 0; r < rows; r++) {
-        String rowId = id("row id");
+        ByteReader.PrefixedId pid = in.readPrefixed(rowBytes, prevLen, materialize);
+        rowBytes = pid.bytes();
+        prevLen = pid.length();
+        if (prevLen == 0) {
+          throw in.corrupt("row id is empty");
+        }
+        String rowId = pid.id();
         int cells = in.readCount(3);
         v.row(rowId, cells);
         for (int c = 0; c < cells; c++) {

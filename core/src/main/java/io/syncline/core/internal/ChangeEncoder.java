@@ -9,7 +9,9 @@ import java.util.HashMap;
  * <pre>
  * varint nClients, nClients x u32le clientId
  * varint nTables, per table: string id, varint nCols, nCols x string cellId,
- *                            varint nRows, per row: string rowId, varint nCells, per cell: varint col, cell
+ *                            varint nRows, per row: rowId, varint nCells, per cell: varint col, cell
+ * rowId = varint shared, string suffix: the first {@code shared} bytes of the table's previous
+ *         row id (an ASCII prefix), then the suffix
  * varint nValues, per value: string id, cell
  * cell = u8 tag [varint clientIndex] stamp value
  *   tag bits 0-2: kind (1 tombstone, 2 string, 3 integer, 4 double, 5 false, 6 true, 7 json)
@@ -31,6 +33,7 @@ public final class ChangeEncoder {
   private int currentClient = -1;
   private long prevMillis;
   private int prevCounter;
+  private String prevRowId = "";
 
   public ChangeEncoder(ByteWriter out) {
     this.out = out;
@@ -38,6 +41,34 @@ public final class ChangeEncoder {
 
   public ByteWriter out() {
     return out;
+  }
+
+  /** Starts a table: the next row id is written without a shared prefix. */
+  public void table(String tableId) {
+    out.writeString(tableId);
+    prevRowId = "";
+  }
+
+  /**
+   * Writes a row id as {@code varint shared, string suffix}: the number of leading bytes it
+   * shares with the previous row id of the same table (counted over an ASCII prefix only, so the
+   * count is the same in chars and UTF-8 bytes) and the rest. Sorted ids like "r1200", "r1207"
+   * then cost two or three bytes.
+   */
+  public void rowId(String rowId) {
+    String prev = prevRowId;
+    int max = Math.min(prev.length(), rowId.length());
+    int shared = 0;
+    while (shared < max) {
+      char c = rowId.charAt(shared);
+      if (c >= 0x80 || c != prev.charAt(shared)) {
+        break;
+      }
+      shared++;
+    }
+    out.writeVarint(shared);
+    out.writeString(shared == 0 ? rowId : rowId.substring(shared));
+    prevRowId = rowId;
   }
 
   /** Writes the client table; every stamp written afterwards must use one of these ids. */

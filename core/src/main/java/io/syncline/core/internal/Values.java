@@ -230,10 +230,14 @@ public final class Values {
     } else if (v instanceof String s) {
       w.writeByte(J_STRING);
       w.writeString(s);
-    } else if (v instanceof Long l) {
+    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
       w.writeByte(J_INT);
-      w.writeZigzag(l);
-    } else if (v instanceof Double d) {
+      w.writeZigzag(((Number) v).longValue());
+    } else if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException("JSON value contains the non-finite number " + d);
+      }
       w.writeByte(J_DOUBLE);
       w.writeLongLE(Double.doubleToLongBits(d));
     } else if (v instanceof Boolean b) {
