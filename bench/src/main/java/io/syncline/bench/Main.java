@@ -34,6 +34,7 @@ public final class Main {
     int runs = 5;
     Integer rows = null;
     long timeoutS = 600;
+    int warmup = 0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -41,6 +42,7 @@ public final class Main {
         case "--rows": rows = Integer.parseInt(args[++i]); break;
         case "--timeout": timeoutS = Long.parseLong(args[++i]); break;
         case "--jvm-opt": jvmOpts.add(args[++i]); break;
+        case "--warmup": warmup = Integer.parseInt(args[++i]); break;
         case "-h":
         case "--help":
           usage();
@@ -66,7 +68,7 @@ public final class Main {
     int failures = 0;
     for (String w : workloads) {
       for (int run = 0; run < runs; run++) {
-        if (!runChild(w, run, rows, jvmOpts, timeoutS)) {
+        if (!runChild(w, run, rows, warmup, jvmOpts, timeoutS)) {
           failures++;
           break;
         }
@@ -76,11 +78,15 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar syncline-bench.jar W1|W2|W3|W4|W5|all [--runs N] [--rows N] [--timeout S] [--jvm-opt X]...");
+    System.err.println("usage: java -jar syncline-bench.jar W1|W2|W3|W4|W5|all [--runs N] [--rows N] [--warmup N]"
+        + " [--timeout S] [--jvm-opt X]...\n"
+        + "  --warmup N: before the measured run, run the same workload N times at a tenth of the rows in the same"
+        + " JVM (JIT warm-up); default 0, a cold JVM as the peers are measured");
   }
 
   /** Starts one fresh JVM for one run; prints its JSON line (or an error line); true on success. */
-  private static boolean runChild(String w, int run, Integer rows, List<String> jvmOpts, long timeoutS) throws Exception {
+  private static boolean runChild(String w, int run, Integer rows, int warmup, List<String> jvmOpts, long timeoutS)
+      throws Exception {
     String java = ProcessHandle.current().info().command()
         .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     // with `java -jar` the class path is the jar itself; from a class-path launch it is passed on as is
@@ -90,6 +96,7 @@ public final class Main {
     cmd.addAll(jvmOpts);
     cmd.addAll(List.of("-cp", cp, Main.class.getName(), "--child", w));
     if (rows != null) cmd.addAll(List.of("--rows", rows.toString()));
+    if (warmup > 0) cmd.addAll(List.of("--warmup", Integer.toString(warmup)));
     String started = Instant.now().toString();
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -139,11 +146,24 @@ public final class Main {
   private static void child(String[] args) {
     String w = args[1];
     int rows = 100_000;
+    int warmup = 0;
     for (int i = 2; i < args.length; i++) {
       if (args[i].equals("--rows")) rows = Integer.parseInt(args[++i]);
+      else if (args[i].equals("--warmup")) warmup = Integer.parseInt(args[++i]);
+    }
+    for (int i = 0; i < warmup; i++) {
+      run(w, new Json().obj(), Math.max(1000, rows / 10)); // discarded: only warms the JIT
     }
     Json j = new Json();
     j.obj().str("workload", w).str("peer", "syncline");
+    if (warmup > 0) j.num("warmup", warmup);
+    run(w, j, rows);
+    j.end();
+    System.out.println(RESULT + j);
+    System.out.flush();
+  }
+
+  private static void run(String w, Json j, int rows) {
     switch (w) {
       case "W1":
       case "W2":
@@ -159,8 +179,5 @@ public final class Main {
       default:
         throw new IllegalArgumentException("unknown workload " + w);
     }
-    j.end();
-    System.out.println(RESULT + j);
-    System.out.flush();
   }
 }
