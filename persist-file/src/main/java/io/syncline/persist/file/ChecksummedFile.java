@@ -27,17 +27,19 @@ public final class ChecksummedFile {
    * A file's verified contents.
    *
    * @param keyId the id of the key the body was encrypted with, or null if it was not
+   * @param checksum the file's CRC32C trailer, which differs between any two writes
    */
-  public record Contents(String format, int version, String keyId, byte[] body) {}
+  public record Contents(String format, int version, String keyId, byte[] body, int checksum) {}
 
   /**
    * Writes a plain (unencrypted) file atomically and durably.
    *
+   * @return the file's CRC32C trailer (see {@link Contents#checksum()})
    * @throws IOException if the file system fails; the target then keeps its old contents
    */
-  public static void write(FileSystem fs, Path target, String format, int version, byte[] body)
+  public static int write(FileSystem fs, Path target, String format, int version, byte[] body)
       throws IOException {
-    write(fs, target, format, version, body, null, null);
+    return write(fs, target, format, version, body, null, null);
   }
 
   /**
@@ -45,10 +47,11 @@ public final class ChecksummedFile {
    *
    * @param keyId the id of the key to encrypt with, or null to write a plain file
    * @param keys supplies the key for {@code keyId}; may be null when {@code keyId} is
+   * @return the file's CRC32C trailer (see {@link Contents#checksum()})
    * @throws IllegalArgumentException if {@code keys} has no 256-bit AES key for {@code keyId}
    * @throws IOException if the file system fails; the target then keeps its old contents
    */
-  public static void write(
+  public static int write(
       FileSystem fs, Path target, String format, int version, byte[] body, String keyId,
       KeyProvider keys) throws IOException {
     Objects.requireNonNull(body, "body");
@@ -61,6 +64,7 @@ public final class ChecksummedFile {
     }
     byte[] bytes = ChecksummedFileWriter.encode(format, version, body, keyId, key, RANDOM);
     ChecksummedFileWriter.writeAtomically(fs, target, bytes);
+    return java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
   }
 
   /**
@@ -80,7 +84,8 @@ public final class ChecksummedFile {
     byte[] bytes = fs.readAll(file);
     ChecksummedFileReader.Decoded decoded =
         ChecksummedFileReader.decode(file, bytes, format, minVersion, maxVersion, keys);
-    return new Contents(decoded.format(), decoded.version(), decoded.keyId(), decoded.body());
+    return new Contents(decoded.format(), decoded.version(), decoded.keyId(), decoded.body(),
+        java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt());
   }
 
   /**

@@ -1,12 +1,19 @@
+// FilePersister is one unit of ~1000 lines: the worker-confined state (mirror, key assignments,
+// dirty sets, journal mark) is shared by loading, batching and writing, and splitting it would
+// expose that state across classes; the codecs and the batch plan live in the internal package.
 package io.syncline.persist.file;
 
 import io.syncline.core.Change;
 import io.syncline.core.ChangeLog;
 import io.syncline.core.Changeset;
 import io.syncline.core.Delta;
+import io.syncline.core.Persister;
+import io.syncline.core.Durability;
 import io.syncline.core.Store;
 import io.syncline.core.Subscription;
 import io.syncline.core.VersionVector;
+import io.syncline.persist.file.internal.ChecksummedFileReader;
+import io.syncline.persist.file.internal.KeyAssignments;
 import io.syncline.persist.file.internal.PersisterFormat;
 import io.syncline.persist.file.internal.PersisterFormat.Index;
 import io.syncline.persist.file.internal.PersisterFormat.IndexEntry;
@@ -21,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +38,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,11 +71,16 @@ import java.util.function.Consumer;
  * <h2>Threads</h2>
  *
  * All file I/O and all of the persister's state live on one worker thread ({@code
- * syncline-file-persister}); public methods only enqueue work on it and return a future, so the
- * writing thread never waits for the disk unless it waits on that future. The change-log
+ * syncline-file-persister}); the {@link Persister} methods enqueue their work on it and wait for
+ * it, the {@code ...Async} variants return a future at once, and nothing else (in particular not
+ * a store write) waits for the disk. The change-log
  * callback, run on the store's writing thread, only schedules a batch. Loading applies deltas to
  * the store from the worker thread, so store listeners see loaded changes there, as {@code
- * REMOTE}. Error listeners are called on the worker thread.
+ * REMOTE}. Error listeners are called on the worker thread. Because the worker briefly takes the
+ * store's lock to drain the change log, never wait on one of this persister's futures from a
+ * store listener or inside a transaction: that thread holds the store's lock.
+ *
+ * <p>One process writes a directory at a time; other processes may auto-load from it.
  *
  * <h2>Damaged files</h2>
  *
@@ -79,7 +90,7 @@ import java.util.function.Consumer;
  * evidence; a file that fails decryption is kept and its key is not written again until a load
  * with the right key succeeds, so a wrong key never destroys data.
  */
-public final class FilePersister implements AutoCloseable {
+public final class FilePersister implements Persister {
   private static final System.Logger LOG = System.getLogger(FilePersister.class.getName());
 
   /**
@@ -87,9 +98,12 @@ public final class FilePersister implements AutoCloseable {
    *
    * @param filesLoaded key files read and applied
    * @param changesLoaded cells, tombstones and values those files held
+   * @param changesetsReplayed journaled changesets re-applied (writes after the last batch)
    * @param skipped the files that could not be read, each as a typed exception naming the file
    */
-  public record LoadResult(int filesLoaded, int changesLoaded, List<PersistFileException> skipped) {}
+  public record LoadResult(int filesLoaded, int changesLoaded, int changesetsReplayed,
+      List<PersistFileException> skipped) {}
+
 
   private final Store store;
   private final Path directory;
@@ -98,26 +112,36 @@ public final class FilePersister implements AutoCloseable {
   private final Duration autoLoadInterval;
   private final PersistenceKeyResolver resolver;
   private final KeyProvider keys;
+  private final Durability journalDurability;
   private final ScheduledExecutorService worker;
   private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
+  private volatile Status status = Status.IDLE;
   private final AtomicBoolean batchScheduled = new AtomicBoolean();
   private final AtomicLong batchesWritten = new AtomicLong();
   private final AtomicLong filesWritten = new AtomicLong();
   private volatile boolean closed;
+  private volatile boolean autoSaving;
+  private volatile boolean autoLoading;
 
   // Worker-thread state.
   private final StoreMirror mirror = new StoreMirror();
-  private final Map<RowRef, String> rowKeys = new HashMap<>();
-  private final Map<String, Set<RowRef>> keyRows = new HashMap<>();
+  private final KeyAssignments assignments = new KeyAssignments();
   private final Set<RowRef> dirtyRows = new LinkedHashSet<>();
   private final Set<String> dirtyKeys = new LinkedHashSet<>();
-  private final Set<String> unreadableKeys = new HashSet<>();
+  private final Set<String> unreadableFiles = new HashSet<>(); // file names that failed decryption
   private boolean valuesDirty;
   private boolean indexDirty;
   private VersionVector version = VersionVector.EMPTY;
   private ChangeLog.Tailer tailer;
   private ScheduledFuture<?> autoLoadTask;
   private byte[] lastIndexBytes;
+  private final Map<String, Integer> fileChecksums = new HashMap<>(); // as last read or written
+  private FileJournal journal;
+  private long journalMark = -1;
+  private boolean journalReplayed;
+  private final List<PersistFileException> replaySkipped = new ArrayList<>();
+  private final List<KeyFile> unmerged = new ArrayList<>(); // loaded, not yet in the mirror
 
   private FilePersister(Builder b) {
     this.store = b.store;
@@ -127,11 +151,16 @@ public final class FilePersister implements AutoCloseable {
     this.autoLoadInterval = b.autoLoadInterval;
     this.resolver = b.resolver;
     this.keys = b.keys;
-    this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    this.journalDurability = b.journalDurability;
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "syncline-file-persister " + directory);
       thread.setDaemon(true);
       return thread;
     });
+    // close() writes what a pending batch holds itself; delayed batches must not outlive it.
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    executor.setRemoveOnCancelPolicy(true);
+    this.worker = executor;
   }
 
   /** Starts configuring a persister of {@code store} into {@code directory}. */
@@ -140,18 +169,43 @@ public final class FilePersister implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Public API: every method enqueues work on the worker.
+  // Public API. Each Persister method enqueues its work on the worker and waits for it; the
+  // ...Async variants return at once with a future.
+
+  @Override
+  public Store store() {
+    return store;
+  }
 
   /**
-   * Reads every key file and merges it into the store. Damaged files are skipped and listed in
-   * the result, never applied.
+   * Reads every key file and merges it into the store; returns once the store holds the data.
+   * Damaged files are skipped (never applied) and reported to the error listeners; {@link
+   * #loadAsync()} also lists them.
+   *
+   * @throws PersistFileException if the directory cannot be read
    */
-  public CompletableFuture<LoadResult> load() {
+  @Override
+  public void load() {
+    await(loadAsync(), "load from");
+  }
+
+  /** {@link #load()} without waiting; the result lists the files skipped. */
+  public CompletableFuture<LoadResult> loadAsync() {
     return submit(this::doLoad);
   }
 
-  /** Writes the whole store (every key file and the index). */
-  public CompletableFuture<Void> save() {
+  /**
+   * Writes the whole store (every key file and the index) and returns once it is durable.
+   *
+   * @throws PersistFileException if a file cannot be written
+   */
+  @Override
+  public void save() {
+    await(saveAsync(), "save to");
+  }
+
+  /** {@link #save()} without waiting. */
+  public CompletableFuture<Void> saveAsync() {
     return submit(() -> {
       captureFullState(false);
       markEverythingDirty();
@@ -161,14 +215,23 @@ public final class FilePersister implements AutoCloseable {
   }
 
   /**
-   * Starts saving changes once per throttle window. The returned future completes when the
-   * changes the store held before the call (those not already on disk) are written.
+   * Starts saving changes once per throttle window; returns once the changes the store held
+   * before the call (those not already on disk) are written.
+   *
+   * @throws PersistFileException if that first write fails (auto-save keeps retrying)
    */
-  public CompletableFuture<Void> startAutoSave() {
+  @Override
+  public void startAutoSave() {
+    await(startAutoSaveAsync(), "save to");
+  }
+
+  /** {@link #startAutoSave()} without waiting. */
+  public CompletableFuture<Void> startAutoSaveAsync() {
     return submit(() -> {
       if (tailer == null) {
+        ensureJournal();
         captureFullState(true);
-        tailer.onAppend(this::scheduleBatch);
+        autoSaving = true;
         persistDirty();
       }
       return null;
@@ -176,23 +239,38 @@ public final class FilePersister implements AutoCloseable {
   }
 
   /**
-   * Loads now, then checks the index every {@code autoLoadInterval} and loads again when another
-   * process (or persister) changed the directory.
+   * Loads now, then checks the index every {@code autoLoadInterval} and loads what changed when
+   * another process (or persister) wrote the directory.
    */
-  public CompletableFuture<LoadResult> startAutoLoad() {
+  @Override
+  public void startAutoLoad() {
+    await(startAutoLoadAsync(), "load from");
+  }
+
+  /** {@link #startAutoLoad()} without waiting; the result is the first load's. */
+  public CompletableFuture<LoadResult> startAutoLoadAsync() {
     return submit(() -> {
       LoadResult result = doLoad();
       if (autoLoadTask == null) {
         long millis = autoLoadInterval.toMillis();
         autoLoadTask = worker.scheduleWithFixedDelay(this::checkForChanges, millis, millis,
             TimeUnit.MILLISECONDS);
+        autoLoading = true;
       }
       return result;
     });
   }
 
-  /** Writes what the current throttle window holds now, without waiting for it to close. */
-  public CompletableFuture<Void> flush() {
+  /**
+   * Writes what the current throttle window holds now, without waiting for the window to close,
+   * and returns once it is durable.
+   */
+  public void flush() {
+    await(flushAsync(), "save to");
+  }
+
+  /** {@link #flush()} without waiting. */
+  public CompletableFuture<Void> flushAsync() {
     return submit(() -> {
       drainTailer();
       persistDirty();
@@ -201,20 +279,60 @@ public final class FilePersister implements AutoCloseable {
   }
 
   /** Stops auto-save (after writing what it holds) and auto-load. */
-  public CompletableFuture<Void> stop() {
+  @Override
+  public void stop() {
+    await(stopAsync(), "save to");
+  }
+
+  /** {@link #stop()} without waiting. */
+  public CompletableFuture<Void> stopAsync() {
     return submit(() -> {
+      autoLoading = false;
       if (autoLoadTask != null) {
         autoLoadTask.cancel(false);
         autoLoadTask = null;
       }
       if (tailer != null) {
+        autoSaving = false;
         drainTailer();
         tailer.close();
         tailer = null;
+        if (journal != null) {
+          store.detachJournal(journal);
+        }
         persistDirty();
       }
       return null;
     });
+  }
+
+  @Override
+  public boolean isAutoSaving() {
+    return autoSaving;
+  }
+
+  @Override
+  public boolean isAutoLoading() {
+    return autoLoading;
+  }
+
+  private <T> T await(CompletableFuture<T> future, String what) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException unchecked) {
+        throw unchecked;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new PersistFileException("Could not " + what + " " + directory + ": "
+          + cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PersistFileException("Interrupted while waiting to " + what + " " + directory, e);
+    }
   }
 
   /** Registers a listener called on the worker thread with every background failure. */
@@ -222,6 +340,42 @@ public final class FilePersister implements AutoCloseable {
     Objects.requireNonNull(listener, "listener");
     errorListeners.add(listener);
     return () -> errorListeners.remove(listener);
+  }
+
+  /** Registers a listener called on the worker thread each time {@link #status()} changes. */
+  public Subscription addStatusListener(Consumer<Status> listener) {
+    Objects.requireNonNull(listener, "listener");
+    statusListeners.add(listener);
+    return () -> statusListeners.remove(listener);
+  }
+
+  /** What the worker is doing now. */
+  public Status status() {
+    return status;
+  }
+
+  private void setStatus(Status next) {
+    if (status == next) {
+      return;
+    }
+    status = next;
+    for (Consumer<Status> listener : statusListeners) {
+      try {
+        listener.accept(next);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "A status listener failed", e);
+      }
+    }
+  }
+
+  /**
+   * Checks every file of the directory (structure, checksum, format version and, for encrypted
+   * files, authentication with the configured keys) without applying anything.
+   *
+   * @return the problems found, empty if every file is sound
+   */
+  public List<PersistFileException> verify() {
+    return await(submit(() -> PersisterFormat.verifyDirectory(fs, directory, keys)), "verify");
   }
 
   /** The number of batches written (each a set of key files plus the index). */
@@ -251,7 +405,7 @@ public final class FilePersister implements AutoCloseable {
       return;
     }
     try {
-      stop().get(30, TimeUnit.SECONDS);
+      stopAsync().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new PersistFileException("The final save to " + directory + " failed", e.getCause());
     } catch (InterruptedException e) {
@@ -260,7 +414,24 @@ public final class FilePersister implements AutoCloseable {
       throw new PersistFileException("The final save to " + directory + " took over 30 s", e);
     } finally {
       closed = true;
+      worker.execute(this::closeJournal);
       worker.shutdown();
+      try {
+        worker.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      setStatus(Status.CLOSED);
+    }
+  }
+
+  private void closeJournal() {
+    if (journal != null) {
+      try {
+        journal.close();
+      } catch (IOException e) {
+        report(e);
+      }
     }
   }
 
@@ -281,7 +452,11 @@ public final class FilePersister implements AutoCloseable {
   }
 
   private void report(Throwable t) {
-    LOG.log(System.Logger.Level.WARNING, "File persister of " + directory + " failed", t);
+    if (t instanceof PersistFileException) {
+      LOG.log(System.Logger.Level.WARNING, t.getMessage()); // the message names file and cause
+    } else {
+      LOG.log(System.Logger.Level.WARNING, "File persister of " + directory + " failed", t);
+    }
     for (Consumer<Throwable> listener : errorListeners) {
       try {
         listener.accept(t);
@@ -296,9 +471,13 @@ public final class FilePersister implements AutoCloseable {
 
   /** Runs on the store's writing thread: must only schedule. */
   private void scheduleBatch() {
+    scheduleBatch(throttle.toMillis());
+  }
+
+  private void scheduleBatch(long delayMillis) {
     if (!closed && batchScheduled.compareAndSet(false, true)) {
       try {
-        worker.schedule(this::runBatch, throttle.toMillis(), TimeUnit.MILLISECONDS);
+        worker.schedule(this::runBatch, delayMillis, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         batchScheduled.set(false); // shutting down: close() writes what is left
       }
@@ -315,7 +494,8 @@ public final class FilePersister implements AutoCloseable {
       persistDirty();
     } catch (Throwable t) {
       report(t);
-      scheduleBatch(); // retry in the next window; the dirty set is intact
+      // Retry in the next window (at least 100 ms away); the dirty set is intact.
+      scheduleBatch(Math.max(throttle.toMillis(), 100));
     }
   }
 
@@ -324,17 +504,28 @@ public final class FilePersister implements AutoCloseable {
     if (tailer == null) {
       return;
     }
+    mergeLoaded();
     List<Changeset> polled = new ArrayList<>();
     VersionVector[] vv = new VersionVector[1];
-    // The store commits and appends to its change log under its lock, which an (empty)
-    // transaction holds: the poll and the version vector describe the same instant.
-    store.transaction(tx -> {
-      List<Changeset> batch;
-      while (!(batch = tailer.poll(4096)).isEmpty()) {
-        polled.addAll(batch);
-      }
+    // The store commits and appends to its change log under its lock, which atomically()
+    // holds: the version vector and the tailer's lag describe the same instant. Polling exactly
+    // that many changesets afterwards, outside the store lock, yields the changesets the vector
+    // covers without holding up writers while they are materialised.
+    long[] lag = new long[1];
+    store.atomically(() -> {
       vv[0] = store.versionVector();
+      lag[0] = tailer.lag();
+      markJournal();
+      return null;
     });
+    for (long remaining = lag[0]; remaining > 0; ) {
+      List<Changeset> batch = tailer.poll((int) Math.min(remaining, 4096));
+      if (batch.isEmpty()) {
+        break;
+      }
+      polled.addAll(batch);
+      remaining -= batch.size();
+    }
     for (Changeset changeset : polled) {
       mergeAll(changeset.changes());
     }
@@ -346,12 +537,19 @@ public final class FilePersister implements AutoCloseable {
 
   /** Takes the whole store (and, if asked, attaches the tailer at the same instant). */
   private void captureFullState(boolean attachTailer) {
+    mergeLoaded();
     Delta[] state = new Delta[1];
-    store.transaction(tx -> {
+    store.atomically(() -> {
       if (attachTailer) {
         tailer = store.changeLog().tailer("file-persister " + directory);
+        tailer.onAppend(this::scheduleBatch); // no append can slip in before this: lock held
+      }
+      if (attachTailer && journal != null && journalDurability != null) {
+        store.attachJournal(journal, journalDurability);
       }
       state[0] = store.fullState();
+      markJournal();
+      return null;
     });
     mergeAll(state[0].changes());
     if (!state[0].version().equals(version)) {
@@ -359,6 +557,30 @@ public final class FilePersister implements AutoCloseable {
       indexDirty = true;
     }
   }
+
+  /** Store lock held: every changeset journaled so far is in the change log or the state taken. */
+  private void markJournal() {
+    if (journal != null) {
+      journalMark = Math.max(journalMark, journal.endPosition());
+    }
+  }
+
+  /** After a batch: the journal's changesets up to the mark are in the key files now. */
+  private void releaseJournal() throws IOException {
+    if (journal != null && journalMark >= 0) {
+      journal.releaseBefore(journalMark);
+      journalMark = -1;
+    }
+  }
+
+  private void ensureJournal() throws IOException {
+    if (journal == null && journalDurability != null) {
+      journal = FileJournal.open(directory.resolve(JOURNAL_DIRECTORY), fs);
+    }
+  }
+
+  /** The subdirectory holding the journal. */
+  public static final String JOURNAL_DIRECTORY = "journal";
 
   private void mergeAll(List<Change> changes) {
     for (Change change : changes) {
@@ -373,7 +595,7 @@ public final class FilePersister implements AutoCloseable {
 
   private void markEverythingDirty() {
     dirtyRows.addAll(mirror.rowRefs());
-    dirtyKeys.addAll(keyRows.keySet());
+    dirtyKeys.addAll(assignments.keys());
     valuesDirty = true;
     indexDirty = true;
   }
@@ -382,71 +604,43 @@ public final class FilePersister implements AutoCloseable {
   // Writing a batch
 
   private void persistDirty() throws IOException {
+    mergeLoaded(); // a load may have found rows in two files: their keys are dirty
     if (dirtyRows.isEmpty() && dirtyKeys.isEmpty() && !valuesDirty && !indexDirty) {
+      releaseJournal();
       return;
     }
+    setStatus(Status.SAVING);
+    try {
+      writeBatch();
+    } finally {
+      setStatus(Status.IDLE);
+    }
+  }
+
+  private void writeBatch() throws IOException {
+    mergeLoaded();
     fs.createDirectories(directory);
-    // 1. Resolve the key of every row of the batch before writing anything.
-    Map<RowRef, String> assigned = new LinkedHashMap<>();
-    Set<String> touched = new LinkedHashSet<>(dirtyKeys); // de-duplicated
-    for (RowRef row : dirtyRows) {
-      String old = rowKeys.get(row);
-      Map<String, Object> live = mirror.liveRow(row);
-      String key = live.isEmpty() && old != null ? old : resolver.keyFor(row.table(), row.row(),
-          live);
-      assigned.put(row, key);
-      touched.add(key);
-      if (old != null) {
-        touched.add(old);
-      }
-    }
-    if (valuesDirty) {
-      touched.add(resolver.valuesKey());
-    }
-    for (String key : touched) {
-      if (unreadableKeys.contains(key)) {
+    // Resolve the key of every row of the batch before writing anything.
+    KeyAssignments.Plan plan = assignments.plan(dirtyRows, dirtyKeys,
+        valuesDirty ? resolver.valuesKey() : null, this::resolveKey, this::withValues);
+    for (String key : plan.touched()) {
+      if (unreadableFiles.contains(PersisterFormat.fileName(key))) {
         throw new PersistFileException("Not writing " + directory.resolve(
             PersisterFormat.fileName(key)) + " (key '" + key + "'): its current file could not be "
             + "decrypted, and rewriting it would drop the rows it holds. Load it with the right "
             + "key first.");
       }
     }
-    // 2. The rows of every touched key once the batch is applied.
-    Map<String, Set<RowRef>> rowsAfter = new LinkedHashMap<>();
-    for (String key : touched) {
-      rowsAfter.put(key, new LinkedHashSet<>(keyRows.getOrDefault(key, Set.of())));
+    for (KeyAssignments.Write write : plan.writes()) {
+      writeKeyFile(write.key(), mirror.changesOf(write.rows(), withValues(write.key())));
     }
-    assigned.forEach((row, key) -> {
-      String old = rowKeys.get(row);
-      if (old != null && !old.equals(key)) {
-        rowsAfter.get(old).remove(row);
-      }
-      rowsAfter.get(key).add(row);
-    });
-    // 3. Write the keys that hold something, then the index, then delete the emptied ones.
-    List<String> emptied = new ArrayList<>();
-    for (Map.Entry<String, Set<RowRef>> entry : rowsAfter.entrySet()) {
-      String key = entry.getKey();
-      boolean withValues = key.equals(resolver.valuesKey()) && !mirror.values().isEmpty();
-      if (entry.getValue().isEmpty() && !withValues) {
-        emptied.add(key);
-        continue;
-      }
-      writeKeyFile(key, mirror.changesOf(entry.getValue(), withValues));
-    }
-    rowKeys.putAll(assigned);
-    rowsAfter.forEach((key, rows) -> {
-      if (rows.isEmpty()) {
-        keyRows.remove(key);
-      } else {
-        keyRows.put(key, rows);
-      }
-    });
+    assignments.commit(plan);
     writeIndex();
-    for (String key : emptied) {
+    for (String key : plan.emptied()) {
       fs.delete(directory.resolve(PersisterFormat.fileName(key)));
+      fileChecksums.remove(PersisterFormat.fileName(key));
     }
-    if (!emptied.isEmpty()) {
+    if (!plan.emptied().isEmpty()) {
       fs.syncDirectory(directory);
     }
     dirtyRows.clear();
@@ -454,29 +648,44 @@ public final class FilePersister implements AutoCloseable {
     valuesDirty = false;
     indexDirty = false;
     batchesWritten.incrementAndGet();
+    releaseJournal();
+  }
+
+  /** A deleted row stays where its tombstones are; a live one goes where its content says. */
+  private String resolveKey(RowRef row) {
+    String old = assignments.keyOf(row);
+    Map<String, Object> live = mirror.liveRow(row);
+    return live.isEmpty() && old != null ? old : resolver.keyFor(row.table(), row.row(), live);
+  }
+
+  private boolean withValues(String key) {
+    return key.equals(resolver.valuesKey()) && !mirror.values().isEmpty();
   }
 
   private void writeKeyFile(String key, List<Change> changes) throws IOException {
     Delta delta = Delta.of(store.replicaId(), VersionVector.EMPTY, changes);
     String keyId = keys == null ? null : keys.keyIdFor(key);
-    ChecksummedFile.write(fs, directory.resolve(PersisterFormat.fileName(key)),
-        PersisterFormat.KEY_FORMAT, PersisterFormat.VERSION,
-        PersisterFormat.encodeKeyFile(key, delta), keyId, keys);
+    String name = PersisterFormat.fileName(key);
+    int checksum = ChecksummedFile.write(fs, directory.resolve(name), PersisterFormat.KEY_FORMAT,
+        PersisterFormat.VERSION, PersisterFormat.encodeKeyFile(key, delta), keyId, keys);
+    fileChecksums.put(name, checksum);
     filesWritten.incrementAndGet();
   }
 
   private void writeIndex() throws IOException {
     List<IndexEntry> entries = new ArrayList<>();
-    Set<String> allKeys = new TreeSet<>(keyRows.keySet());
+    Set<String> allKeys = new TreeSet<>(assignments.keys());
     if (!mirror.values().isEmpty()) {
       allKeys.add(resolver.valuesKey());
     }
     for (String key : allKeys) {
       Set<String> tables = new TreeSet<>();
-      for (RowRef row : keyRows.getOrDefault(key, Set.of())) {
+      for (RowRef row : assignments.rowsOf(key)) {
         tables.add(row.table());
       }
-      entries.add(new IndexEntry(key, PersisterFormat.fileName(key), List.copyOf(tables)));
+      String name = PersisterFormat.fileName(key);
+      entries.add(new IndexEntry(key, name, fileChecksums.getOrDefault(name, 0),
+          List.copyOf(tables)));
     }
     byte[] body = PersisterFormat.encodeIndex(new Index(version, entries));
     Path file = directory.resolve(PersisterFormat.INDEX_FILE);
@@ -490,6 +699,15 @@ public final class FilePersister implements AutoCloseable {
   // Loading
 
   private LoadResult doLoad() throws IOException {
+    setStatus(Status.LOADING);
+    try {
+      return loadFiles();
+    } finally {
+      setStatus(Status.IDLE);
+    }
+  }
+
+  private LoadResult loadFiles() throws IOException {
     List<PersistFileException> skipped = new ArrayList<>();
     Path indexFile = directory.resolve(PersisterFormat.INDEX_FILE);
     Index index = null;
@@ -506,58 +724,135 @@ public final class FilePersister implements AutoCloseable {
     }
     int files = 0;
     int changes = 0;
-    Map<RowRef, Set<String>> foundIn = new HashMap<>();
     for (Path file : fs.list(directory)) {
       if (!PersisterFormat.isKeyFile(file)) {
         continue;
       }
-      KeyFile keyFile = readKeyFile(file, skipped);
-      if (keyFile == null) {
-        continue;
+      int loaded = loadKeyFile(file, skipped);
+      if (loaded >= 0) {
+        files++;
+        changes += loaded;
       }
-      try {
-        store.applyDelta(keyFile.delta());
-      } catch (RuntimeException e) {
-        skip(new PersistFileException("The store refused the contents of " + file + ": "
-            + e.getMessage(), e), skipped);
-        continue;
-      }
-      List<Change> held = keyFile.delta().changes();
-      for (Change change : held) {
-        mirror.merge(change);
-        if (change instanceof io.syncline.core.CellChange cell) {
-          foundIn.computeIfAbsent(new RowRef(cell.table(), cell.row()), r -> new TreeSet<>())
-              .add(keyFile.key());
-        }
-      }
-      unreadableKeys.remove(keyFile.key());
-      files++;
-      changes += held.size();
     }
-    assignLoadedRows(foundIn);
+    // The store has the data now; the mirror of the disk is built right after this task (or
+    // earlier, by whatever needs it first), so the caller's wait does not include it.
+    try {
+      worker.execute(this::mergeLoaded);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Shutting down: whatever still needs the mirror merges it first.
+    }
     if (index != null && skipped.isEmpty()) {
       store.applyDelta(Delta.of(store.replicaId(), index.version(), List.of()));
       version = version.merge(index.version());
     }
     lastIndexBytes = indexBytes;
-    return new LoadResult(files, changes, List.copyOf(skipped));
+    replaySkipped.clear();
+    int replayed = replayJournal();
+    skipped.addAll(replaySkipped);
+    return new LoadResult(files, changes, replayed, List.copyOf(skipped));
+  }
+
+  /** Re-applies the changesets journaled after the last batch (a crash lost the batch). */
+  private int replayJournal() throws IOException {
+    Path journalDirectory = directory.resolve(JOURNAL_DIRECTORY);
+    if (journalReplayed || (journal == null && fs.list(journalDirectory).isEmpty())) {
+      return 0; // only the first load of a process can find writes a crash kept from the files
+    }
+    journalReplayed = true;
+    FileJournal replaying = journal;
+    try {
+      if (replaying == null && journalDurability != null) {
+        ensureJournal();
+        replaying = journal;
+      } else if (replaying == null) {
+        // Not journaling now: replay what an earlier run of the writer left, unless a live
+        // writer (another process) holds the journal, then let go of it.
+        try {
+          replaying = FileJournal.open(journalDirectory, fs);
+        } catch (FileJournal.JournalInUseException e) {
+          LOG.log(System.Logger.Level.DEBUG, "Not replaying the journal of " + directory
+              + ": a live writer holds it");
+          return 0;
+        }
+      }
+      try {
+        return replay(replaying);
+      } finally {
+        if (replaying != journal) {
+          replaying.close();
+        }
+      }
+    } catch (PersistFileException e) {
+      // A damaged journal (or one a live writer holds while this persister wants to journal):
+      // the key files are loaded; the failure is reported, not thrown.
+      replaySkipped.add(e);
+      report(e);
+      return 0;
+    }
+  }
+
+  private int replay(FileJournal from) throws IOException {
+    mergeLoaded(); // so only journaled changes newer than the files count as dirty
+    List<PersistFileException> skipped = new ArrayList<>();
+    int replayed = 0;
+    long end = from.endPosition();
+    for (Changeset changeset : from.pending()) {
+      try {
+        if (changeset.origin().equals(store.replicaId())) {
+          store.replayLocal(changeset); // pending again for sync, not re-journaled
+        } else {
+          store.applyChangeset(changeset);
+        }
+        mergeAll(changeset.changes()); // written by the next batch, with or without a tailer
+        replayed++;
+      } catch (RuntimeException e) {
+        skip(new PersistFileException("The store refused journaled changeset "
+            + changeset.sequence() + " of replica '" + changeset.origin() + "': "
+            + e.getMessage(), e), skipped);
+      }
+    }
+    if (from == journal) {
+      journalMark = Math.max(journalMark, end);
+    }
+    replaySkipped.addAll(skipped);
+    return replayed;
+  }
+
+  /** Reads a key file and applies it to the store; returns its change count, -1 if skipped. */
+  private int loadKeyFile(Path file, List<PersistFileException> skipped) throws IOException {
+    KeyFile keyFile = readKeyFile(file, skipped);
+    if (keyFile == null) {
+      return -1;
+    }
+    try {
+      store.applyDelta(keyFile.delta());
+    } catch (RuntimeException e) {
+      fileChecksums.remove(file.getFileName().toString());
+      skip(new PersistFileException("The store refused the contents of " + file + ": "
+          + e.getMessage(), e), skipped);
+      return -1;
+    }
+    unmerged.add(keyFile);
+    unreadableFiles.remove(file.getFileName().toString());
+    return keyFile.delta().size();
   }
 
   private KeyFile readKeyFile(Path file, List<PersistFileException> skipped) throws IOException {
     try {
-      byte[] body = ChecksummedFile.read(fs, file, PersisterFormat.KEY_FORMAT,
-          PersisterFormat.VERSION, PersisterFormat.VERSION, keys).body();
-      KeyFile keyFile = PersisterFormat.decodeKeyFile(file, body);
+      ChecksummedFile.Contents contents = ChecksummedFile.read(fs, file,
+          PersisterFormat.KEY_FORMAT, PersisterFormat.VERSION, PersisterFormat.VERSION, keys);
+      KeyFile keyFile = PersisterFormat.decodeKeyFile(file, contents.body());
       if (!PersisterFormat.fileName(keyFile.key()).equals(file.getFileName().toString())) {
         throw new CorruptFileException(file, -1, CorruptFileException.Reason.MALFORMED,
             "it holds key '" + keyFile.key() + "', which belongs in "
                 + PersisterFormat.fileName(keyFile.key()) + ".");
       }
+      fileChecksums.put(file.getFileName().toString(), contents.checksum());
       return keyFile;
     } catch (NoSuchFileException e) {
       return null; // removed by a concurrent save after its rows moved: not an error
     } catch (WrongKeyException e) {
-      unreadableKeys.add(keyOfFileName(file));
+      unreadableFiles.add(file.getFileName().toString());
       skip(e, skipped);
       return null;
     } catch (CorruptFileException e) {
@@ -565,6 +860,25 @@ public final class FilePersister implements AutoCloseable {
       quarantine(file);
       return null;
     }
+  }
+
+  /** Adds the key files loaded to the mirror of what is on disk. Idempotent. */
+  private void mergeLoaded() {
+    if (unmerged.isEmpty()) {
+      return;
+    }
+    Map<RowRef, Set<String>> foundIn = new HashMap<>();
+    for (KeyFile keyFile : unmerged) {
+      for (Change change : keyFile.delta().changes()) {
+        mirror.merge(change);
+        if (change instanceof io.syncline.core.CellChange cell) {
+          foundIn.computeIfAbsent(new RowRef(cell.table(), cell.row()), r -> new TreeSet<>())
+              .add(keyFile.key());
+        }
+      }
+    }
+    unmerged.clear();
+    assignLoadedRows(foundIn);
   }
 
   /** Rows found in several files (a crash during a move) go to the key the resolver picks. */
@@ -579,29 +893,10 @@ public final class FilePersister implements AutoCloseable {
             dirtyKeys.add(other); // rewritten without the row at the next save
           }
         }
+        dirtyRows.add(row); // and the chosen key with the row's merged cells
       }
-      String old = rowKeys.put(row, key);
-      if (old != null && !old.equals(key)) {
-        Set<RowRef> rows = keyRows.get(old);
-        if (rows != null) {
-          rows.remove(row);
-        }
-      }
-      keyRows.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(row);
+      assignments.assign(row, key);
     });
-  }
-
-  private String keyOfFileName(Path file) {
-    for (String key : keyRows.keySet()) {
-      if (PersisterFormat.fileName(key).equals(file.getFileName().toString())) {
-        return key;
-      }
-    }
-    String name = file.getFileName().toString();
-    String encoded = name.substring(PersisterFormat.KEY_PREFIX.length(),
-        name.length() - PersisterFormat.SUFFIX.length());
-    return java.net.URLDecoder.decode(encoded.replace("+", "%2B"),
-        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private void skip(PersistFileException e, List<PersistFileException> skipped) {
@@ -628,10 +923,45 @@ public final class FilePersister implements AutoCloseable {
         return;
       }
       if (!Arrays.equals(now, lastIndexBytes)) {
-        doLoad();
+        loadChanged(now);
       }
     } catch (Throwable t) {
       report(t);
+    }
+  }
+
+  /**
+   * Loads only the key files whose checksum in the new index differs from the one this
+   * persister last read or wrote; falls back to a full load if the index cannot be read.
+   */
+  private void loadChanged(byte[] indexBytes) throws IOException {
+    Path indexFile = directory.resolve(PersisterFormat.INDEX_FILE);
+    Index index;
+    try {
+      index = PersisterFormat.decodeIndex(indexFile, ChecksummedFileReader.decode(indexFile,
+          indexBytes, PersisterFormat.INDEX_FORMAT, PersisterFormat.VERSION,
+          PersisterFormat.VERSION, keys).body());
+    } catch (PersistFileException e) {
+      doLoad(); // reports what is wrong, file by file
+      return;
+    }
+    setStatus(Status.LOADING);
+    try {
+      List<PersistFileException> skipped = new ArrayList<>();
+      for (IndexEntry entry : index.entries()) {
+        Integer known = fileChecksums.get(entry.fileName());
+        if (known == null || known != entry.checksum()) {
+          loadKeyFile(directory.resolve(entry.fileName()), skipped);
+        }
+      }
+      if (skipped.isEmpty()) {
+        store.applyDelta(Delta.of(store.replicaId(), index.version(), List.of()));
+        version = version.merge(index.version());
+      }
+      lastIndexBytes = indexBytes;
+      mergeLoaded();
+    } finally {
+      setStatus(Status.IDLE);
     }
   }
 
@@ -644,6 +974,7 @@ public final class FilePersister implements AutoCloseable {
     private Duration autoLoadInterval = Duration.ofSeconds(1);
     private PersistenceKeyResolver resolver = PersistenceKeyResolver.single();
     private KeyProvider keys;
+    private Durability journalDurability;
 
     private Builder(Store store, Path directory) {
       this.store = Objects.requireNonNull(store, "store");
@@ -668,7 +999,7 @@ public final class FilePersister implements AutoCloseable {
       return this;
     }
 
-    /** Maps rows and values to persistence keys; one key ("store", values in "values") by default. */
+    /** Maps rows and values to persistence keys; by default "store", with values in "values". */
     public Builder resolver(PersistenceKeyResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
@@ -677,6 +1008,18 @@ public final class FilePersister implements AutoCloseable {
     /** Encrypts the keys for which {@link KeyProvider#keyIdFor} returns an id; none by default. */
     public Builder keys(KeyProvider keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /**
+     * Journals every local write in a {@link FileJournal} (subdirectory {@value
+     * #JOURNAL_DIRECTORY}) from {@link #startAutoSave()} on, so writes made since the last batch
+     * survive a crash; {@link #load()} replays them. {@code durability} is how long the store's
+     * writes wait for the journal ({@link Durability#SYNC}: until an fsync covers them). Off by
+     * default.
+     */
+    public Builder journal(Durability durability) {
+      this.journalDurability = Objects.requireNonNull(durability, "durability");
       return this;
     }
 

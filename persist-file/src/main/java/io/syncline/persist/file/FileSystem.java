@@ -52,6 +52,15 @@ public interface FileSystem {
   /** Deletes a file if it exists. */
   void delete(Path file) throws IOException;
 
+  /**
+   * Takes an exclusive lock on a file (created if needed) that other processes, and other
+   * holders in this process, cannot take until it is released by closing the result or by the
+   * death of the process.
+   *
+   * @return the held lock, or null if someone else holds it
+   */
+  Closeable tryLock(Path file) throws IOException;
+
   /** Makes the directory's entries (creations, renames, deletions) durable. */
   void syncDirectory(Path directory) throws IOException;
 

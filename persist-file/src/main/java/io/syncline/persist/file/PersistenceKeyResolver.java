@@ -110,7 +110,7 @@ public final class PersistenceKeyResolver {
 
     private Builder() {}
 
-    /** Puts every table at or below {@code tablePathPrefix} ("" for all) in the file {@code key}. */
+    /** Puts every table at or below {@code tablePathPrefix} ("" for all) in file {@code key}. */
     public Builder key(String tablePathPrefix, String key) {
       checkKey(key, "key");
       rules.add(new Rule(checkPrefix(tablePathPrefix), key, null));

@@ -70,7 +70,8 @@ class ChecksummedFileTest {
     KeyProvider keys = KeyProvider.single("k1", key(1));
     ChecksummedFile.write(fs, dir.resolve("a"), FORMAT, 1, BODY, "k1", keys);
     ChecksummedFile.write(fs, dir.resolve("b"), FORMAT, 1, BODY, "k1", keys);
-    assertThat(Files.readAllBytes(dir.resolve("a"))).isNotEqualTo(Files.readAllBytes(dir.resolve("b")));
+    assertThat(Files.readAllBytes(dir.resolve("a")))
+        .isNotEqualTo(Files.readAllBytes(dir.resolve("b")));
   }
 
   @Test
@@ -105,7 +106,8 @@ class ChecksummedFileTest {
   @Test
   void rejectsAKeyThatIsNotAes256() {
     KeyProvider weak = KeyProvider.single("k", new SecretKeySpec(new byte[16], "AES"));
-    assertThatThrownBy(() -> ChecksummedFile.write(fs, dir.resolve("f"), FORMAT, 1, BODY, "k", weak))
+    assertThatThrownBy(
+            () -> ChecksummedFile.write(fs, dir.resolve("f"), FORMAT, 1, BODY, "k", weak))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256-bit");
   }
 

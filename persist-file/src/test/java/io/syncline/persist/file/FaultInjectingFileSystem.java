@@ -56,6 +56,25 @@ final class FaultInjectingFileSystem implements FileSystem {
   private volatile long tearWriteAt = -1;
   private volatile int tearKeep;
   private volatile long failForceAt = -1;
+  private volatile boolean frozen;
+
+  /**
+   * Makes every operation fail until {@link #thaw()}, as if the process were dead: lets a test
+   * stop the components of a "crashed" process without them touching the disk again.
+   */
+  void freeze() {
+    frozen = true;
+  }
+
+  void thaw() {
+    frozen = false;
+  }
+
+  private void checkNotFrozen() throws IOException {
+    if (frozen) {
+      throw new IOException("Injected crash: the process is dead");
+    }
+  }
 
   /** Makes the {@code n}th write from now (1-based) throw without writing anything. */
   void failWrite(long n) {
@@ -106,6 +125,7 @@ final class FaultInjectingFileSystem implements FileSystem {
 
   @Override
   public Handle open(Path file, boolean create) throws IOException {
+    checkNotFrozen();
     Path k = key(file);
     crashLock.readLock().lock();
     try {
@@ -137,6 +157,7 @@ final class FaultInjectingFileSystem implements FileSystem {
 
   @Override
   public void atomicMove(Path source, Path target) throws IOException {
+    checkNotFrozen();
     Path from = key(source);
     Path to = key(target);
     crashLock.readLock().lock();
@@ -155,6 +176,7 @@ final class FaultInjectingFileSystem implements FileSystem {
 
   @Override
   public void delete(Path file) throws IOException {
+    checkNotFrozen();
     Path k = key(file);
     crashLock.readLock().lock();
     try {
@@ -169,7 +191,14 @@ final class FaultInjectingFileSystem implements FileSystem {
   }
 
   @Override
+  public java.io.Closeable tryLock(Path file) throws IOException {
+    checkNotFrozen();
+    return delegate.tryLock(file); // an OS lock: not part of the durable model
+  }
+
+  @Override
   public void syncDirectory(Path directory) throws IOException {
+    checkNotFrozen();
     Path dir = key(directory);
     crashLock.readLock().lock();
     try {
@@ -278,6 +307,7 @@ final class FaultInjectingFileSystem implements FileSystem {
     }
 
     private void checkAlive() throws IOException {
+      checkNotFrozen();
       synchronized (lock) {
         if (generation != handleGeneration) {
           throw new IOException("Injected crash: " + real.path() + " was open when the disk "

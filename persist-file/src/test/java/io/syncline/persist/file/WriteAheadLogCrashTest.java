@@ -72,7 +72,8 @@ class WriteAheadLogCrashTest {
             }
           }
         } catch (IOException e) {
-          failed = true; // an injected failure: the log is unusable; whatever was appended may or may not be there
+          // An injected failure: the log is unusable; what was appended may or may not be there.
+          failed = true;
         }
       }
       if (random.nextBoolean()) {

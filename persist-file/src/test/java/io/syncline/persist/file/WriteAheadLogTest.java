@@ -123,7 +123,8 @@ class WriteAheadLogTest {
     }
     try (WriteAheadLog log = WriteAheadLog.builder(dir).fileSystem(fs).segmentSize(1024).open()) {
       assertThat(log.checkpointPosition()).isEqualTo(positions.get(150));
-      assertThat(replay(log)).hasSize(50).startsWith("record number 150").endsWith("record number 199");
+      assertThat(replay(log)).hasSize(50).startsWith("record number 150")
+          .endsWith("record number 199");
     }
   }
 

@@ -78,7 +78,8 @@ public final class ChecksummedFileWriter {
     return bytes.toByteArray();
   }
 
-  private static byte[] encrypt(byte[] body, byte[] aad, SecretKey key, String keyId, byte[] nonce) {
+  private static byte[] encrypt(
+      byte[] body, byte[] aad, SecretKey key, String keyId, byte[] nonce) {
     checkKey(key, keyId);
     try {
       Cipher cipher = Cipher.getInstance(CIPHER);
@@ -111,8 +112,8 @@ public final class ChecksummedFileWriter {
     Path directory = target.toAbsolutePath().getParent();
     Path temp =
         directory.resolve(
-            "." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
+            "." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     boolean moved = false;
     try {
       try (FileSystem.Handle handle = fs.open(temp, true)) {

@@ -2,8 +2,12 @@ package io.syncline.persist.file.internal;
 
 import io.syncline.core.Delta;
 import io.syncline.core.VersionVector;
+import io.syncline.persist.file.ChecksummedFile;
 import io.syncline.persist.file.CorruptFileException;
 import io.syncline.persist.file.CorruptFileException.Reason;
+import io.syncline.persist.file.FileSystem;
+import io.syncline.persist.file.KeyProvider;
+import io.syncline.persist.file.PersistFileException;
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -27,6 +31,7 @@ import java.util.List;
  * index.slc                  format "syncline-persister-index", version 1
  *   vvLength u32, version vector (core encoding) covering everything in the directory,
  *   count u32, then per key: key (u16 length + UTF-8), file name (u16 + UTF-8),
+ *   checksum u32 (the key file's CRC32C trailer, so auto-load reads only changed files),
  *   tableCount u32, table ids (u16 + UTF-8 each)
  * </pre>
  *
@@ -46,7 +51,7 @@ public final class PersisterFormat {
   private PersisterFormat() {}
 
   /** One index entry. */
-  public record IndexEntry(String key, String fileName, List<String> tables) {}
+  public record IndexEntry(String key, String fileName, int checksum, List<String> tables) {}
 
   /** A decoded index. */
   public record Index(VersionVector version, List<IndexEntry> entries) {}
@@ -80,6 +85,37 @@ public final class PersisterFormat {
   public static boolean isKeyFile(Path file) {
     String name = file.getFileName().toString();
     return name.startsWith(KEY_PREFIX) && name.endsWith(SUFFIX);
+  }
+
+  /**
+   * Checks every index and key file of a directory (structure, checksum, version, decryption)
+   * without applying anything.
+   *
+   * @return the problems found, empty if every file is sound
+   */
+  public static List<PersistFileException> verifyDirectory(FileSystem fs, Path directory,
+      KeyProvider keys) throws java.io.IOException {
+    List<PersistFileException> problems = new ArrayList<>();
+    for (Path file : fs.list(directory)) {
+      boolean index = file.getFileName().toString().equals(INDEX_FILE);
+      if (!index && !isKeyFile(file)) {
+        continue;
+      }
+      try {
+        byte[] body = ChecksummedFile.read(fs, file, index ? INDEX_FORMAT : KEY_FORMAT, VERSION,
+            VERSION, keys).body();
+        if (index) {
+          decodeIndex(file, body);
+        } else {
+          decodeKeyFile(file, body);
+        }
+      } catch (PersistFileException e) {
+        problems.add(e);
+      } catch (java.nio.file.NoSuchFileException e) {
+        // removed by a save meanwhile
+      }
+    }
+    return List.copyOf(problems);
   }
 
   private static String sha256(String key) {
@@ -124,6 +160,7 @@ public final class PersisterFormat {
     for (IndexEntry entry : index.entries()) {
       writeString(out, entry.key());
       writeString(out, entry.fileName());
+      out.writeBytes(ByteBuffer.allocate(4).putInt(entry.checksum()).array());
       out.writeBytes(ByteBuffer.allocate(4).putInt(entry.tables().size()).array());
       for (String table : entry.tables()) {
         writeString(out, table);
@@ -143,12 +180,13 @@ public final class PersisterFormat {
       for (int i = 0; i < count; i++) {
         String key = readString(in);
         String fileName = readString(in);
+        int checksum = in.getInt();
         int tableCount = in.getInt();
         List<String> tables = new ArrayList<>();
         for (int t = 0; t < tableCount; t++) {
           tables.add(readString(in));
         }
-        entries.add(new IndexEntry(key, fileName, List.copyOf(tables)));
+        entries.add(new IndexEntry(key, fileName, checksum, List.copyOf(tables)));
       }
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " trailing bytes");

@@ -61,6 +61,26 @@ public final class SystemFileSystem implements FileSystem {
   }
 
   @Override
+  public java.io.Closeable tryLock(Path file) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    java.nio.channels.FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by someone else in this process
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      return null;
+    }
+    return channel::close; // closing the channel releases the lock
+  }
+
+  @Override
   public void syncDirectory(Path directory) throws IOException {
     if (WINDOWS) {
       return; // Windows cannot open a directory as a channel; NTFS journals renames itself.
