@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Starts real child JVMs ({@link CrashChild}) that write with a SYNC journal and auto-save, kills
  * each with SIGKILL at a random moment, and checks after every kill that each write the child
  * acknowledged is on disk and no file is damaged. Runs {@code syncline.kills} kills (default 200,
- * CI sets 200) on two directories in parallel, and stops early at {@code syncline.killSeconds}
- * (default 20). Prints its seed.
+ * as CI runs it) on two directories in parallel, and stops early at {@code syncline.killSeconds}
+ * (default 180). Prints its seed.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SigkillCrashTest {
