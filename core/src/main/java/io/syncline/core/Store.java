@@ -704,13 +704,29 @@ public final class Store {
    * @throws SchemaViolationException if a cell breaks the schema; nothing is applied
    */
   public void applyDelta(Delta delta) {
+    merge(delta, true);
+  }
+
+  /**
+   * Merges a delta read back from this device's own storage: exactly like {@link #applyDelta}
+   * but without the clock-skew check, so a store saved before the device's clock was set back
+   * still loads. The clock moves past the newest stamp loaded. Persisters use this in
+   * {@link Persister#load()}; data from the network must go through {@link #applyDelta}.
+   */
+  public void restore(Delta delta) {
+    merge(delta, false);
+  }
+
+  private void merge(Delta delta, boolean checkSkew) {
     Objects.requireNonNull(delta, "delta");
     lock.lock();
     try {
       if (current != null) {
         throw new IllegalStateException("Cannot apply a delta inside a transaction");
       }
-      checkSkew(delta.maxMillis(), "Delta from replica '" + delta.source() + "'");
+      if (checkSkew) {
+        checkSkew(delta.maxMillis(), "Delta from replica '" + delta.source() + "'");
+      }
       if (schema != null) {
         delta.accept(new RemoteMerge(this, false));
       }

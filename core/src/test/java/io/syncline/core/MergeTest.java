@@ -109,6 +109,23 @@ class MergeTest {
   }
 
   @Test
+  void restoringOwnStorageSkipsTheSkewCheckButStillMovesTheClock() {
+    FakeClock clock = new FakeClock(10_000_000L);
+    Store saved = Store.builder().replicaId("dev").clock(clock).build();
+    saved.setCell("t", "r", "c", "before the clock was set back");
+    clock.set(10_000_000L - Duration.ofHours(2).toMillis());
+    Store reloaded = Store.builder().replicaId("dev").clock(clock).build();
+    assertThatThrownBy(() -> reloaded.applyDelta(saved.fullState())).isInstanceOf(ClockSkewException.class);
+    reloaded.restore(saved.fullState());
+    assertThat(reloaded.getCell("t", "r", "c")).isEqualTo("before the clock was set back");
+    reloaded.setCell("t", "r", "c", "after");
+    Store other = Store.builder().replicaId("x").clock(new FakeClock(10_000_000L)).build();
+    other.applyDelta(saved.fullState());
+    other.applyDelta(reloaded.fullState());
+    assertThat(other.getCell("t", "r", "c")).isEqualTo("after");
+  }
+
+  @Test
   void changesetsMergeIdempotently() {
     Store a = Store.builder().replicaId("a").build();
     Store b = Store.builder().replicaId("b").build();

@@ -742,7 +742,7 @@ public final class FilePersister implements Persister {
       // Shutting down: whatever still needs the mirror merges it first.
     }
     if (index != null && skipped.isEmpty()) {
-      store.applyDelta(Delta.of(store.replicaId(), index.version(), List.of()));
+      store.restore(Delta.of(store.replicaId(), index.version(), List.of()));
       version = version.merge(index.version());
     }
     lastIndexBytes = indexBytes;
@@ -825,7 +825,7 @@ public final class FilePersister implements Persister {
       return -1;
     }
     try {
-      store.applyDelta(keyFile.delta());
+      store.restore(keyFile.delta());
     } catch (RuntimeException e) {
       fileChecksums.remove(file.getFileName().toString());
       skip(new PersistFileException("The store refused the contents of " + file + ": "
@@ -955,7 +955,7 @@ public final class FilePersister implements Persister {
         }
       }
       if (skipped.isEmpty()) {
-        store.applyDelta(Delta.of(store.replicaId(), index.version(), List.of()));
+        store.restore(Delta.of(store.replicaId(), index.version(), List.of()));
         version = version.merge(index.version());
       }
       lastIndexBytes = indexBytes;

@@ -375,7 +375,7 @@ public final class SqlitePersister implements Persister {
     if (snapshot.changes().isEmpty() && store.versionVector().dominates(snapshot.version())) {
       return;
     }
-    store.applyDelta(Delta.of(loadSource, snapshot.version(), snapshot.changes()));
+    store.restore(Delta.of(loadSource, snapshot.version(), snapshot.changes()));
   }
 
   private void pollForChanges() {
