@@ -35,6 +35,7 @@ public final class Main {
     Integer rows = null;
     long timeoutS = 600;
     int warmup = 0;
+    double durabilitySeconds = 3;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -43,6 +44,7 @@ public final class Main {
         case "--timeout": timeoutS = Long.parseLong(args[++i]); break;
         case "--jvm-opt": jvmOpts.add(args[++i]); break;
         case "--warmup": warmup = Integer.parseInt(args[++i]); break;
+        case "--seconds": durabilitySeconds = Double.parseDouble(args[++i]); break;
         case "-h":
         case "--help":
           usage();
@@ -57,6 +59,10 @@ public final class Main {
       }
     }
     String which = positional.isEmpty() ? "all" : positional.get(0);
+    if (which.equals("durability")) {
+      DurabilityBench.run(durabilitySeconds);
+      return;
+    }
     List<String> workloads = new ArrayList<>();
     if (which.equals("all")) workloads.addAll(List.of("W3", "W4", "W5"));
     else if (which.matches("W[1-5]")) workloads.add(which);
@@ -78,10 +84,12 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar syncline-bench.jar W1|W2|W3|W4|W5|all [--runs N] [--rows N] [--warmup N]"
+    System.err.println("usage: java -jar syncline-bench.jar W1|W2|W3|W4|W5|all|durability [--runs N] [--rows N] [--warmup N]"
         + " [--timeout S] [--jvm-opt X]...\n"
         + "  --warmup N: before the measured run, run the same workload N times at a tenth of the rows in the same"
-        + " JVM (JIT warm-up); default 0, a cold JVM as the peers are measured");
+        + " JVM (JIT warm-up); default 0, a cold JVM as the peers are measured\n"
+        + "  durability [--seconds S]: fsync rate, SYNC journal vs SQLite synchronous=FULL at 1/4/16 writers,"
+        + " auto-save cost, cold start from each persister");
   }
 
   /** Starts one fresh JVM for one run; prints its JSON line (or an error line); true on success. */

@@ -32,8 +32,11 @@ final class HubSession {
   private String replicaId = "?";
   private long lastHeard;
   private Scheduler.Cancellable idleTimer;
+  private Scheduler.Cancellable handshakeTimer;
   /** True once poked, until the next pull: at most one Poke per session between two Pulls. */
   private boolean pokedSincePull;
+  /** The hub sequence number the last pull's answer covered; -1 before the first. */
+  private long answeredSequence = -1;
 
   HubSession(SyncHub hub, Connection connection) {
     this.hub = hub;
@@ -44,6 +47,14 @@ final class HubSession {
   void start() {
     lastHeard = hub.scheduler.nowMillis();
     scheduleIdleCheck();
+    if (hub.handshakeTimeoutMillis > 0) {
+      handshakeTimer = hub.scheduler.schedule(() -> {
+        if (state == State.AWAITING_HELLO) {
+          fail(ErrorCode.TIMEOUT, "No valid Hello within " + hub.handshakeTimeoutMillis
+              + " ms of connecting.");
+        }
+      }, hub.handshakeTimeoutMillis);
+    }
     connection.start(new Connection.FrameHandler() {
       @Override
       public void onFrame(byte[] frame) {
@@ -57,9 +68,14 @@ final class HubSession {
     });
   }
 
-  /** Pokes the peer unless it was poked since its last pull. */
+  /**
+   * Pokes the peer unless it was poked since its last pull, or its last pull's answer already
+   * covers every change so far. The second condition matters: a change merged just before a
+   * pull is answered is in that answer, and a Poke for it would be ignored by the client while
+   * the hub, believing the session poked, would not poke it for the next change either.
+   */
   void poke() {
-    if (state == State.OPEN && !pokedSincePull) {
+    if (state == State.OPEN && !pokedSincePull && hub.sequence() > answeredSequence) {
       pokedSincePull = true;
       send(new Message.Poke(hub.cursor()));
     }
@@ -74,25 +90,25 @@ final class HubSession {
   }
 
   /**
-   * Closes a session silent for three heartbeats (a client pings every heartbeat); the check
-   * runs once per heartbeat.
+   * Closes a session silent for longer than the hub's idle timeout (by default three heartbeats;
+   * a client pings every heartbeat); the check runs every third of the timeout.
    */
   private void scheduleIdleCheck() {
-    long heartbeat = hub.limits.heartbeatMillis();
-    if (heartbeat == 0) {
+    long limit = hub.idleTimeoutMillis;
+    if (limit == 0) {
       return;
     }
     idleTimer = hub.scheduler.schedule(() -> {
       if (state == State.CLOSED) {
         return;
       }
-      if (hub.scheduler.nowMillis() - lastHeard > 3 * heartbeat) {
+      if (hub.scheduler.nowMillis() - lastHeard > limit) {
         fail(ErrorCode.TIMEOUT, "Nothing heard from " + replicaId + " for over "
-            + 3 * heartbeat + " ms.");
+            + limit + " ms.");
       } else {
         scheduleIdleCheck();
       }
-    }, heartbeat);
+    }, Math.max(1, limit / 3));
   }
 
   private void receive(byte[] frame) {
@@ -163,6 +179,9 @@ final class HubSession {
     send(new Message.Welcome(version, encoding, hub.store.replicaId(), hub.limits));
     codec = FrameCodec.of(encoding, hub.limits.maxFrameBytes());
     state = State.OPEN;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel();
+    }
     pull(h.cursor(), "Hello.cursor");
   }
 
@@ -206,6 +225,7 @@ final class HubSession {
   private void pull(Bytes requestCursor, String field) {
     SyncHub.Answer a = hub.answer(Cursors.parse(requestCursor, field));
     pokedSincePull = false;
+    answeredSequence = a.covers();
     Delta d = a.delta();
     int budget = PayloadChunks.budget(codec.encoding(), hub.limits.maxFrameBytes(),
         Math.max(requestCursor.size(), a.cursor().size()));
@@ -260,6 +280,9 @@ final class HubSession {
       state = State.CLOSED;
       if (idleTimer != null) {
         idleTimer.cancel();
+      }
+      if (handshakeTimer != null) {
+        handshakeTimer.cancel();
       }
       hub.removed(this);
     }

@@ -54,6 +54,12 @@ final class PeerSync implements Channel.Listener {
   private boolean refusedThisSession;
   private Bytes cursor;
   private boolean pullOutstanding;
+  /**
+   * The cursor of a Poke that arrived while a pull was outstanding, or null: when the answer
+   * comes and does not already cover it, the peer pulls again at once instead of waiting for the
+   * interval.
+   */
+  private Bytes pokedDuringPull;
   private int unanswered;
   private long lastActivity;
   private int idlePulls;
@@ -66,6 +72,8 @@ final class PeerSync implements Channel.Listener {
   private Scheduler.Cancellable reconnectTimer;
   private Scheduler.Cancellable pingTimer;
   private long heartbeatMillis;
+  /** The pending count last reported to the listener. */
+  private int reportedPending;
 
   private record InFlight(long id, Delta delta, List<Change> changes) {}
 
@@ -132,9 +140,10 @@ final class PeerSync implements Channel.Listener {
       channel = new ProtocolChannel(connector.connect(), manager.scheduler, manager.identity, this);
       channel.start(helloCursor());
     } catch (RuntimeException e) {
-      manager.listener.onError(name, "Could not connect: " + e.getMessage());
+      String reason = "Could not connect: " + e.getMessage();
+      manager.listener.onError(name, reason);
       channel = null;
-      disconnected();
+      disconnected(reason, null);
       return;
     }
     armAnswerTimer();
@@ -162,19 +171,34 @@ final class PeerSync implements Channel.Listener {
     return c.size() <= BinaryProtocol.MAX_CURSOR_BYTES ? c : Bytes.EMPTY;
   }
 
-  private void disconnected() {
+  /**
+   * Forgets the session. What was in flight or prepared goes back to the pending changes, so
+   * the pending count stays truthful while offline (the next session's first push recomputes
+   * it from the store anyway).
+   */
+  private void disconnected(String reason, ErrorCode error) {
     cancelTimers();
     channel = null;
-    inFlight = null;
+    if (inFlight != null) {
+      requeue(inFlight.changes());
+      inFlight = null;
+    }
+    for (Outgoing o : outbox) {
+      requeue(o.changes());
+    }
     outbox.clear();
     bootstrapped = false;
     refusedThisSession = false;
     pullOutstanding = false;
+    pokedDuringPull = null;
     unanswered = 0;
     if (status == PeerStatus.CLOSED) {
       return;
     }
     failures++;
+    reportPending();
+    manager.listener.onDisconnected(
+        name, reason != null ? reason : "The connection closed.", error);
     status(PeerStatus.OFFLINE);
     reconnectTimer = manager.scheduler.schedule(this::connect, policy.reconnectDelayMillis(stats()));
   }
@@ -193,19 +217,34 @@ final class PeerSync implements Channel.Listener {
 
   /** Adds collapsed local changes and schedules a push after the policy's debounce. */
   void addPending(List<Change> changes) {
-    for (Change c : changes) {
-      pending.merge(key(c), c, (a, b) -> b.stamp().compareTo(a.stamp()) >= 0 ? b : a);
-    }
+    requeue(changes);
     lastActivity = manager.scheduler.nowMillis();
     if (pushTimer == null && channel != null && channel.isOpen()) {
       pushTimer = manager.scheduler.schedule(this::pushTimerFired, policy.pushDelayMillis(stats()));
     }
+    reportPending();
   }
 
   /** Pushes what is pending and pulls, now. */
   void syncNow() {
     sendPush();
     schedulePull(0);
+  }
+
+  /** Adds {@code changes} to the pending ones, keeping the newest stamp of each cell. */
+  private void requeue(List<Change> changes) {
+    for (Change c : changes) {
+      pending.merge(key(c), c, (a, b) -> b.stamp().compareTo(a.stamp()) >= 0 ? b : a);
+    }
+  }
+
+  /** Tells the listener the pending count if it changed since it was last told. */
+  private void reportPending() {
+    int n = pendingCount();
+    if (n != reportedPending) {
+      reportedPending = n;
+      manager.listener.onPending(name, n);
+    }
   }
 
   private static Object key(Change c) {
@@ -252,6 +291,7 @@ final class PeerSync implements Channel.Listener {
       inFlight = null;
       manager.listener.onRefused(name, push.changes(), ErrorCode.REFUSED_TOO_LARGE,
           "Not sent: " + e.getMessage());
+      reportPending();
       sendPush();
       return;
     }
@@ -365,7 +405,30 @@ final class PeerSync implements Channel.Listener {
       bootstrap(delta.version());
     }
     answered();
-    schedulePull(policy.pullDelayMillis(stats()));
+    Bytes poke = pokedDuringPull;
+    pokedDuringPull = null;
+    if (poke != null && !covers(newCursor, poke)) {
+      schedulePull(0);
+    } else {
+      schedulePull(policy.pullDelayMillis(stats()));
+    }
+  }
+
+  /**
+   * True if an answer with cursor {@code answer} already holds what a Poke with cursor {@code
+   * poke} announced: both are sequence cursors of the same incarnation and the answer's sequence
+   * is at least the poke's. Anything else (version-vector cursors, another epoch, unparseable
+   * cursors) is treated as not covered, which costs at most one extra pull.
+   */
+  private static boolean covers(Bytes answer, Bytes poke) {
+    try {
+      Cursors.Parsed a = Cursors.parse(answer, "Changes.cursor");
+      Cursors.Parsed p = Cursors.parse(poke, "Poke.cursor");
+      return a.isSequence() && p.isSequence() && a.epoch() == p.epoch()
+          && a.sequence() >= p.sequence();
+    } catch (ProtocolException e) {
+      return false;
+    }
   }
 
   /**
@@ -391,6 +454,7 @@ final class PeerSync implements Channel.Listener {
         }
       }
     }
+    reportPending();
     sendPush();
   }
 
@@ -400,6 +464,7 @@ final class PeerSync implements Channel.Listener {
       inFlight = null;
       lastActivity = manager.scheduler.nowMillis();
       answered();
+      reportPending();
       sendPush();
     }
   }
@@ -412,6 +477,7 @@ final class PeerSync implements Channel.Listener {
       refusedThisSession = true;
       answered();
       manager.listener.onRefused(name, refused, code, message);
+      reportPending();
       sendPush();
     }
   }
@@ -423,7 +489,9 @@ final class PeerSync implements Channel.Listener {
     }
     lastActivity = manager.scheduler.nowMillis();
     idlePulls = 0;
-    if (!pullOutstanding) {
+    if (pullOutstanding) {
+      pokedDuringPull = pokeCursor;
+    } else {
       schedulePull(0);
     }
   }
@@ -439,6 +507,6 @@ final class PeerSync implements Channel.Listener {
     if (error != null) {
       manager.listener.onError(name, "Session closed with " + error + ": " + reason);
     }
-    disconnected();
+    disconnected(reason, error);
   }
 }

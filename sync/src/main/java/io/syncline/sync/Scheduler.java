@@ -1,8 +1,7 @@
 package io.syncline.sync;
 
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Time and deferred work, injected so tests run on virtual time ({@link VirtualScheduler}) and
@@ -23,21 +22,23 @@ public interface Scheduler {
 
   /**
    * A scheduler over a single-threaded executor. Tasks must not overlap, so the executor must
-   * have exactly one thread.
+   * have exactly one thread. A task that throws does not stop the scheduler: the exception is
+   * logged at {@code ERROR} on the {@link System.Logger} named {@code io.syncline.sync.Scheduler},
+   * with its stack trace, and the next task runs as usual. Once the executor is shut down,
+   * newly scheduled tasks are dropped.
    */
   static Scheduler of(ScheduledExecutorService singleThread) {
-    return new Scheduler() {
-      @Override
-      public long nowMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
-      }
+    return of(singleThread, ExecutorScheduler::log);
+  }
 
-      @Override
-      public Cancellable schedule(Runnable task, long delayMillis) {
-        ScheduledFuture<?> f =
-            singleThread.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
-        return () -> f.cancel(false);
-      }
-    };
+  /**
+   * A scheduler over a single-threaded executor, as {@link #of(ScheduledExecutorService)}, that
+   * hands whatever a task throws to {@code onTaskFailure} (on the executor's thread) instead of
+   * logging it. An exception thrown by {@code onTaskFailure} itself is logged.
+   *
+   * @throws IllegalArgumentException if an argument is null
+   */
+  static Scheduler of(ScheduledExecutorService singleThread, Consumer<Throwable> onTaskFailure) {
+    return new ExecutorScheduler(singleThread, onTaskFailure);
   }
 }

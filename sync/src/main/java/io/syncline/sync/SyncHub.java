@@ -34,6 +34,9 @@ import java.util.TreeMap;
  * number and version vector (under the hub's lock) and schedules the pokes.
  */
 public final class SyncHub implements AutoCloseable {
+  /** The default {@link Builder#handshakeTimeoutMillis}: ten seconds. */
+  public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
   final Store store;
   final Scheduler scheduler;
   final String storeId;
@@ -41,6 +44,10 @@ public final class SyncHub implements AutoCloseable {
   final SessionLimits limits;
   final List<Encoding> encodings;
   final long epoch;
+  /** Close a session that has not finished its handshake after this long; 0 = never. */
+  final long handshakeTimeoutMillis;
+  /** Close a session silent for longer than this; 0 = never. */
+  final long idleTimeoutMillis;
   private final int historySize;
   /** Guarded by {@code this}. */
   private final TreeMap<Long, VersionVector> history = new TreeMap<>();
@@ -65,6 +72,9 @@ public final class SyncHub implements AutoCloseable {
     this.encodings = List.copyOf(b.encodings);
     this.epoch = b.epoch != null ? b.epoch : new Random().nextLong();
     this.historySize = b.historySize;
+    this.handshakeTimeoutMillis = b.handshakeTimeoutMillis;
+    this.idleTimeoutMillis = b.idleTimeoutMillis != null ? b.idleTimeoutMillis
+        : 3L * b.limits.heartbeatMillis();
     history.put(0L, store.versionVector());
     this.subscription = store.addChangesetListener((cs, origin) -> changed());
   }
@@ -132,24 +142,28 @@ public final class SyncHub implements AutoCloseable {
     }
   }
 
-  /** The delta answering {@code cursor}, and the cursor to pull with next. */
-  record Answer(Delta delta, Bytes cursor) {}
+  /**
+   * The delta answering {@code cursor}, the cursor to pull with next, and the hub's sequence
+   * number the delta is known to cover (it holds every change up to it, perhaps more).
+   */
+  record Answer(Delta delta, Bytes cursor, long covers) {}
 
   Answer answer(Cursors.Parsed cursor) {
     if (cursor.vector() != null) {
+      long covers = sequence();
       Delta d = store.deltaSince(cursor.vector());
-      return new Answer(d, Cursors.versionVector(d.version()));
+      return new Answer(d, Cursors.versionVector(d.version()), covers);
     }
     VersionVector since = VersionVector.EMPTY;
-    Bytes now;
+    long covers;
     synchronized (this) {
       if (cursor.isSequence() && cursor.epoch() == epoch && cursor.sequence() <= sequence) {
         since = history.getOrDefault(cursor.sequence(), VersionVector.EMPTY);
       }
-      now = cursor();
+      covers = sequence;
     }
-    // a change committed after 'now' was read makes the delta hold more, never less, than 'now'
-    return new Answer(store.deltaSince(since), now);
+    // a change committed after 'covers' was read makes the delta hold more, never less
+    return new Answer(store.deltaSince(since), Cursors.sequence(epoch, covers), covers);
   }
 
   /** The store listener: runs on the committing thread, under the store's lock. */
@@ -182,6 +196,16 @@ public final class SyncHub implements AutoCloseable {
     }
   }
 
+  static void requireAvailable(String setting, List<Encoding> encodings) {
+    for (Encoding e : encodings) {
+      if (!e.isAvailable()) {
+        throw new IllegalStateException(setting + " lists " + e.jsonName() + ", which needs "
+            + "com.fasterxml.jackson.core:jackson-databind on the class path (an optional "
+            + "dependency of syncline-sync).");
+      }
+    }
+  }
+
   /** Settings for a {@link SyncHub}. */
   public static final class Builder {
     private final Store store;
@@ -189,9 +213,11 @@ public final class SyncHub implements AutoCloseable {
     private final Scheduler scheduler;
     private Authenticator authenticator = Authenticator.ALLOW_ALL;
     private SessionLimits limits = SessionLimits.DEFAULT;
-    private List<Encoding> encodings = List.of(Encoding.BINARY, Encoding.JSON);
+    private List<Encoding> encodings = Encoding.available();
     private Long epoch;
     private int historySize = 1024;
+    private long handshakeTimeoutMillis = DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
+    private Long idleTimeoutMillis;
 
     private Builder(Store store, String storeId, Scheduler scheduler) {
       if (store == null || scheduler == null) {
@@ -224,12 +250,21 @@ public final class SyncHub implements AutoCloseable {
       return this;
     }
 
-    /** Encodings the hub accepts, in no particular order (the client's preference wins). */
+    /**
+     * Encodings the hub accepts, in no particular order (the client's preference wins). Default:
+     * every {@linkplain Encoding#available() available} one, so JSON only when Jackson is on the
+     * class path. Offer JSON only to message-oriented transports (WebSocket); over HTTP frames
+     * need their length prefix, which JSON frames lack.
+     *
+     * @throws IllegalArgumentException if BINARY is missing
+     * @throws IllegalStateException if an encoding is not available (JSON without Jackson)
+     */
     public Builder encodings(List<Encoding> encodings) {
       if (encodings == null || encodings.isEmpty() || !encodings.contains(Encoding.BINARY)) {
         throw new IllegalArgumentException(
             "SyncHub.Builder.encodings must include BINARY, was " + encodings + ".");
       }
+      requireAvailable("SyncHub.Builder.encodings", encodings);
       this.encodings = List.copyOf(encodings);
       return this;
     }
@@ -247,6 +282,35 @@ public final class SyncHub implements AutoCloseable {
             "SyncHub.Builder.historySize must be at least 1, was " + historySize + ".");
       }
       this.historySize = historySize;
+      return this;
+    }
+
+    /**
+     * How long a session may take from its connection to a valid Hello (default {@value
+     * SyncHub#DEFAULT_HANDSHAKE_TIMEOUT_MILLIS} ms); a session that has not sent one by then is closed
+     * with {@code Error(TIMEOUT)}, whatever else it sends. 0 disables the limit.
+     */
+    public Builder handshakeTimeoutMillis(long handshakeTimeoutMillis) {
+      if (handshakeTimeoutMillis < 0) {
+        throw new IllegalArgumentException("SyncHub.Builder.handshakeTimeoutMillis must not be "
+            + "negative, was " + handshakeTimeoutMillis + ".");
+      }
+      this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+      return this;
+    }
+
+    /**
+     * How long a session may stay silent (no frame at all; clients ping every heartbeat, and an
+     * HTTP client that stops polling sends nothing) before it is closed with {@code
+     * Error(TIMEOUT)}. Default: three times the limits' {@code heartbeatMillis}, so no limit
+     * when the heartbeat is 0. 0 disables the limit. The check runs every third of the limit.
+     */
+    public Builder idleTimeoutMillis(long idleTimeoutMillis) {
+      if (idleTimeoutMillis < 0) {
+        throw new IllegalArgumentException("SyncHub.Builder.idleTimeoutMillis must not be "
+            + "negative, was " + idleTimeoutMillis + ".");
+      }
+      this.idleTimeoutMillis = idleTimeoutMillis;
       return this;
     }
 

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SyncManager implements AutoCloseable {
   /**
    * Told what happens to the peers; every method runs on the scheduler thread. An exception
-   * thrown by a method is dropped, so keep them short and safe.
+   * thrown by a method is logged and otherwise ignored, so keep them short and safe.
    */
   public interface Listener {
     default void onStatus(String peer, PeerStatus status) {}
@@ -43,6 +43,26 @@ public final class SyncManager implements AutoCloseable {
     default void onRefused(String peer, List<Change> changes, ErrorCode code, String message) {}
 
     default void onError(String peer, String message) {}
+
+    /**
+     * The number of local changes not yet acknowledged by {@code peer} changed to {@code
+     * pending} (the value {@link ChannelCollection#pendingCount} now returns): after local
+     * writes, an Ack, a Refuse, the first push of a session, or a disconnect. Called only on a
+     * change, so {@code pending == 0} means the peer has acknowledged everything.
+     */
+    default void onPending(String peer, int pending) {}
+
+    /**
+     * The link to {@code peer} went down, or a connection attempt failed; called just before
+     * {@link #onStatus} reports {@link PeerStatus#OFFLINE}, and not when the peer is removed or
+     * the manager closes.
+     *
+     * @param reason why, in words: the close reason of the transport or of the peer's Bye or
+     *     Error, or why connecting failed; never null
+     * @param errorOrNull the protocol error that ended the session (sent or received), or null
+     *     for an orderly close, a transport failure or a failed connection attempt
+     */
+    default void onDisconnected(String peer, String reason, ErrorCode errorOrNull) {}
   }
 
   final Store store;
@@ -162,17 +182,24 @@ public final class SyncManager implements AutoCloseable {
     }
   }
 
+  private static final System.Logger LOG = System.getLogger(SyncManager.class.getName());
+
   /**
-   * Shields the manager's state machine from a listener that throws: the exception is dropped
-   * (this module has no logger), the sync goes on.
+   * Shields the manager's state machine from a listener that throws: the exception is logged at
+   * {@code WARNING} on the {@link System.Logger} named {@code io.syncline.sync.SyncManager}, and
+   * the sync goes on.
    */
   private record SafeListener(Listener delegate) implements Listener {
+    private static void listenerFailed(RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "A SyncManager.Listener threw; the sync goes on.", e);
+    }
+
     @Override
     public void onStatus(String peer, PeerStatus status) {
       try {
         delegate.onStatus(peer, status);
-      } catch (RuntimeException ignored) {
-        // the application's bug must not stop the sync
+      } catch (RuntimeException e) {
+        listenerFailed(e);
       }
     }
 
@@ -180,8 +207,8 @@ public final class SyncManager implements AutoCloseable {
     public void onRefused(String peer, List<Change> changes, ErrorCode code, String message) {
       try {
         delegate.onRefused(peer, changes, code, message);
-      } catch (RuntimeException ignored) {
-        // as above
+      } catch (RuntimeException e) {
+        listenerFailed(e);
       }
     }
 
@@ -189,8 +216,26 @@ public final class SyncManager implements AutoCloseable {
     public void onError(String peer, String message) {
       try {
         delegate.onError(peer, message);
-      } catch (RuntimeException ignored) {
-        // as above
+      } catch (RuntimeException e) {
+        listenerFailed(e);
+      }
+    }
+
+    @Override
+    public void onPending(String peer, int pending) {
+      try {
+        delegate.onPending(peer, pending);
+      } catch (RuntimeException e) {
+        listenerFailed(e);
+      }
+    }
+
+    @Override
+    public void onDisconnected(String peer, String reason, ErrorCode errorOrNull) {
+      try {
+        delegate.onDisconnected(peer, reason, errorOrNull);
+      } catch (RuntimeException e) {
+        listenerFailed(e);
       }
     }
   }
@@ -225,11 +270,17 @@ public final class SyncManager implements AutoCloseable {
       return this;
     }
 
-    /** Encodings offered in the Hello, preferred first (default: binary only). */
+    /**
+     * Encodings offered in the Hello, preferred first (default: binary only).
+     *
+     * @throws IllegalArgumentException if empty
+     * @throws IllegalStateException if an encoding is not available (JSON without Jackson)
+     */
     public Builder encodings(List<Encoding> encodings) {
       if (encodings == null || encodings.isEmpty()) {
         throw new IllegalArgumentException("SyncManager.Builder.encodings must not be empty.");
       }
+      SyncHub.requireAvailable("SyncManager.Builder.encodings", encodings);
       this.encodings = List.copyOf(encodings);
       return this;
     }

@@ -29,10 +29,10 @@ class PayloadExampleTest {
   @Test
   void examplesMatchTheDocument() {
     assertThat(hex(exampleDelta().encode())).isEqualTo(
-        "440101610105000000e80701010500000001017401016301017201001a00d00f00017601016e03020ecd0d6913");
+        "440101610105000000e8070101050000000101740101630100017201001a00d00f00017601016e03020e990a5902");
     assertThat(hex(new Changeset("a", 3, null, null,
         List.of(new CellChange("t", "r", "c", null, S1))).encode())).isEqualTo(
-        "43010161030000010500000001017401016301017201001900d00f0000b5f3339d");
+        "4301016103000001050000000101740101630100017201001900d00f00004c5e0a3a");
     assertThat(hex(VersionVector.of(Map.of(5, S2)).encode())).isEqualTo("56010105000000e80701");
     assertThat(Delta.decode(exampleDelta().encode()).changes())
         .isEqualTo(exampleDelta().changes());

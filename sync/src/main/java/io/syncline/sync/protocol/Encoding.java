@@ -1,5 +1,8 @@
 package io.syncline.sync.protocol;
 
+import java.util.Arrays;
+import java.util.List;
+
 /** How frames after the handshake are encoded. Chosen by the server from the client's offer. */
 public enum Encoding {
   /** The compact binary form ({@link BinaryProtocol}). */
@@ -23,6 +26,35 @@ public enum Encoding {
   /** The name in the JSON form. */
   public String jsonName() {
     return jsonName;
+  }
+
+  /**
+   * True if this process can speak the encoding. {@link #BINARY} always; {@link #JSON} only when
+   * Jackson ({@code com.fasterxml.jackson.core:jackson-databind}, an optional dependency of this
+   * module) is on the class path. Checking does not load Jackson's classes.
+   */
+  public boolean isAvailable() {
+    return this == BINARY || JacksonPresence.PRESENT;
+  }
+
+  /** The encodings {@link #isAvailable} says this process can speak, in declaration order. */
+  public static List<Encoding> available() {
+    return Arrays.stream(values()).filter(Encoding::isAvailable).toList();
+  }
+
+  /** Looked up once, on first use, without initialising any Jackson class. */
+  private static final class JacksonPresence {
+    static final boolean PRESENT = present();
+
+    private static boolean present() {
+      try {
+        Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false,
+            Encoding.class.getClassLoader());
+        return true;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false;
+      }
+    }
   }
 
   /** The encoding with this wire byte, or null. */

@@ -22,8 +22,19 @@ public interface FrameCodec {
    */
   Message decode(byte[] frame);
 
-  /** The codec for {@code encoding} with the given frame limit. */
+  /**
+   * The codec for {@code encoding} with the given frame limit. The JSON codec, and with it
+   * Jackson, is loaded only when {@link Encoding#JSON} is asked for.
+   *
+   * @throws IllegalStateException if the encoding is not {@linkplain Encoding#isAvailable
+   *     available} (JSON without Jackson on the class path)
+   */
   static FrameCodec of(Encoding encoding, int maxFrameBytes) {
+    if (!encoding.isAvailable()) {
+      throw new IllegalStateException("The " + encoding.jsonName() + " encoding needs "
+          + "com.fasterxml.jackson.core:jackson-databind on the class path; it is an optional "
+          + "dependency of syncline-sync.");
+    }
     return switch (encoding) {
       case BINARY -> new BinaryCodec(maxFrameBytes);
       case JSON -> new JsonCodec(maxFrameBytes);
