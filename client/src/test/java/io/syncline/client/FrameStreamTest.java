@@ -3,7 +3,7 @@ package io.syncline.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.syncline.client.internal.FrameStream;
+import io.syncline.sync.protocol.FrameStream;
 import io.syncline.sync.protocol.BinaryCodec;
 import io.syncline.sync.protocol.Bytes;
 import io.syncline.sync.protocol.ErrorCode;

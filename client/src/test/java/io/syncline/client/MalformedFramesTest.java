@@ -2,7 +2,7 @@ package io.syncline.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.client.internal.FrameStream;
+import io.syncline.sync.protocol.FrameStream;
 import io.syncline.client.internal.HttpSyncProtocol;
 import io.syncline.client.testserver.HubServer;
 import io.syncline.core.Store;

@@ -1,5 +1,6 @@
 package io.syncline.client.internal;
 
+import io.syncline.sync.protocol.FrameStream;
 import io.syncline.sync.Scheduler;
 import io.syncline.sync.protocol.ProtocolException;
 import io.syncline.sync.transport.Connection;

@@ -1,6 +1,6 @@
 package io.syncline.client.testserver;
 
-import io.syncline.client.internal.FrameStream;
+import io.syncline.sync.protocol.FrameStream;
 import io.syncline.client.internal.HttpSyncProtocol;
 import io.syncline.sync.Scheduler;
 import io.syncline.sync.SyncHub;
