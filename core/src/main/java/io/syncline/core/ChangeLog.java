@@ -158,12 +158,13 @@ public final class ChangeLog {
      * them; empty if there are none.
      */
     public List<Changeset> poll(int max) {
+      List<Object> raw;
       synchronized (ChangeLog.this) {
         if (closed) {
           throw new IllegalStateException("Tailer " + name + " is closed");
         }
         int n = (int) Math.min(max, end() - cursor);
-        List<Changeset> out = new ArrayList<>(Math.max(0, n));
+        raw = new ArrayList<>(Math.max(0, n));
         int skip = (int) (cursor - base);
         int i = 0;
         for (Object e : entries) {
@@ -171,14 +172,19 @@ public final class ChangeLog {
             break;
           }
           if (i >= skip) {
-            out.add(e instanceof PendingChangeset p ? p.materialize() : (Changeset) e);
+            raw.add(e);
           }
           i++;
         }
-        cursor += out.size();
+        cursor += raw.size();
         trim();
-        return out;
       }
+      // materialise outside the monitor so the writing thread's appends never wait for it
+      List<Changeset> out = new ArrayList<>(raw.size());
+      for (Object e : raw) {
+        out.add(e instanceof PendingChangeset p ? p.materialize() : (Changeset) e);
+      }
+      return out;
     }
 
     /**

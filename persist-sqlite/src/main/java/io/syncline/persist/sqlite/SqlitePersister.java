@@ -427,16 +427,25 @@ public final class SqlitePersister implements Persister {
     List<Changeset> polled = new ArrayList<>();
     VersionVector[] version = new VersionVector[1];
     long[] sequence = new long[1];
-    // The store appends to its change log under its lock, which this (empty) transaction holds:
-    // the poll, the vector and the sequence describe one instant.
-    store.transaction(tx -> {
-      List<Changeset> batch;
-      while (!(batch = tailer.poll(4096)).isEmpty()) {
-        polled.addAll(batch);
-      }
+    // The store appends to its change log under its lock, which atomically() holds: the tailer's
+    // lag, the vector and the sequence describe one instant. Polling exactly that many changesets
+    // afterwards, outside the lock, yields the changesets the vector covers without holding up
+    // writers while they are materialised.
+    long[] lag = new long[1];
+    store.atomically(() -> {
+      lag[0] = tailer.lag();
       version[0] = store.versionVector();
       sequence[0] = store.sequence();
+      return null;
     });
+    for (long remaining = lag[0]; remaining > 0; ) {
+      List<Changeset> batch = tailer.poll((int) Math.min(remaining, 4096));
+      if (batch.isEmpty()) {
+        break;
+      }
+      polled.addAll(batch);
+      remaining -= batch.size();
+    }
     polled.removeIf(cs -> cs.origin().equals(loadSource));
     ChangeLog.collapse(polled).forEach(this::addPending);
     pendingVersion = pendingVersion == null ? version[0] : pendingVersion.merge(version[0]);
