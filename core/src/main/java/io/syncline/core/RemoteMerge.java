@@ -35,12 +35,16 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
 
   @Override
   public void table(String id, String[] cells, int rowCount) {
+    if (td != null) {
+      td.index.seal();
+    }
     tableId = id;
     cellIds = cells;
     if (apply) {
       td = store.tableForWrite(id);
       if (td.rowCount() == 0) {
         td.reserveRows(rowCount); // bulk load into a new table
+        td.index.reserve((int) Math.min(Integer.MAX_VALUE, (long) rowCount * cells.length));
       }
       columns = new int[cells.length];
       if (!touched.contains(td)) {
@@ -158,6 +162,9 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
 
   /** Moves the clock past the newest stamp received and compacts indexes that grew. */
   void finish() {
+    if (td != null) {
+      td.index.seal();
+    }
     if (any) {
       Stamp max = Stamp.unpack(maxHi, maxLo);
       store.hlc.observe(max.millis(), max.counter());

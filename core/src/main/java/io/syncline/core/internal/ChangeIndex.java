@@ -19,9 +19,11 @@ public final class ChangeIndex {
   static final int BLOCK = 4096;
 
   private long[][] blocks = new long[0][];
+  private int[] sizes = new int[0]; // entries of each block but the last
   private Summary[] summaries = new Summary[0];
   private int blockCount;
-  private int lastFill = BLOCK;
+  private int lastFill;
+  private boolean lastSealed;
   private long entries;
 
   public long entries() {
@@ -33,7 +35,50 @@ public final class ChangeIndex {
   }
 
   public int blockSize(int b) {
-    return b == blockCount - 1 ? lastFill : BLOCK;
+    return b == blockCount - 1 ? lastFill : sizes[b];
+  }
+
+  /**
+   * Makes the next block big enough for {@code entries} appends (a bulk load announces its size),
+   * so a million-cell load allocates one array instead of hundreds of small ones for the garbage
+   * collector to copy. The block's summary is as coarse as its contents are uniform.
+   */
+  public void reserve(int entries) {
+    if (entries <= BLOCK) {
+      return;
+    }
+    seal();
+    addBlock(Math.min(entries, 1 << 24));
+  }
+
+  /**
+   * Ends the current block: later appends start a new one. Called after a bulk load, so that
+   * later writes do not widen the bulk block's summary (which would make every later delta scan
+   * it).
+   */
+  public void seal() {
+    if (blockCount > 0 && blocks[blockCount - 1].length > BLOCK) {
+      lastSealed = true; // only bulk blocks: sealing small ones would waste a block per delta
+    }
+  }
+
+  private void addBlock(int size) {
+    if (blockCount == blocks.length) {
+      int cap = Math.max(4, blockCount * 2);
+      blocks = Arrays.copyOf(blocks, cap);
+      summaries = Arrays.copyOf(summaries, cap);
+    }
+    if (blockCount > 0) {
+      if (sizes.length < blocks.length) {
+        sizes = Arrays.copyOf(sizes, blocks.length);
+      }
+      sizes[blockCount - 1] = lastFill;
+    }
+    blocks[blockCount] = new long[size];
+    summaries[blockCount] = new Summary();
+    blockCount++;
+    lastFill = 0;
+    lastSealed = false;
   }
 
   public long entry(int b, int i) {
@@ -49,16 +94,8 @@ public final class ChangeIndex {
   }
 
   public void append(int row, int col, int clientId, long hi, int lo) {
-    if (lastFill == BLOCK) {
-      if (blockCount == blocks.length) {
-        int cap = Math.max(4, blockCount * 2);
-        blocks = Arrays.copyOf(blocks, cap);
-        summaries = Arrays.copyOf(summaries, cap);
-      }
-      blocks[blockCount] = new long[BLOCK];
-      summaries[blockCount] = new Summary();
-      blockCount++;
-      lastFill = 0;
+    if (blockCount == 0 || lastSealed || lastFill == blocks[blockCount - 1].length) {
+      addBlock(BLOCK);
     }
     blocks[blockCount - 1][lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
     summaries[blockCount - 1].add(clientId, hi, lo);
@@ -98,8 +135,9 @@ public final class ChangeIndex {
     }
     blocks = new long[0][];
     summaries = new Summary[0];
+    sizes = new int[0];
     blockCount = 0;
-    lastFill = BLOCK;
+    lastFill = 0;
     entries = 0;
     for (int i = n - 1; i >= 0; i--) {
       int row = rowOf(kept[i]);
