@@ -131,6 +131,7 @@ public final class Store {
    * body ({@code tx -> { tx.setCell(...); }}): an expression body that calls a void method is
    * ambiguous between this overload and the {@link Function} one.
    */
+  @SuppressWarnings("overloads") // the issue fixes both overloads; block-bodied lambdas pick this one
   public void transaction(Consumer<Transaction> body) {
     run(null, null, tx -> {
       body.accept(tx);
@@ -139,6 +140,7 @@ public final class Store {
   }
 
   /** Runs {@code body} as one atomic transaction and returns its result. */
+  @SuppressWarnings("overloads")
   public <T> T transaction(Function<Transaction, T> body) {
     return run(null, null, body);
   }
