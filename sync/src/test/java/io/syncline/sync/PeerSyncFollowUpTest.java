@@ -29,31 +29,6 @@ class PeerSyncFollowUpTest {
   private final Store alice =
       Store.builder().replicaId("alice").clock(new SchedulerClock(scheduler)).build();
 
-  /** Records pending counts and disconnects, in order. */
-  static final class RecordingListener implements SyncManager.Listener {
-    final List<Integer> pending = new ArrayList<>();
-    final List<String> disconnects = new ArrayList<>();
-    final List<ErrorCode> disconnectCodes = new ArrayList<>();
-    final List<String> events = new ArrayList<>();
-
-    @Override
-    public void onPending(String peer, int n) {
-      pending.add(n);
-    }
-
-    @Override
-    public void onDisconnected(String peer, String reason, ErrorCode errorOrNull) {
-      disconnects.add(reason);
-      disconnectCodes.add(errorOrNull);
-      events.add("disconnected");
-    }
-
-    @Override
-    public void onStatus(String peer, PeerStatus status) {
-      events.add(status.name());
-    }
-  }
-
   private SyncManager manager(RecordingListener listener) {
     return SyncManager.builder(alice, "todo", scheduler).listener(listener)
         .policy(new AdaptivePolicy(new Random(4))).build();

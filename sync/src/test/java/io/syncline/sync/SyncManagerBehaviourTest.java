@@ -2,7 +2,6 @@ package io.syncline.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.core.Change;
 import io.syncline.core.Store;
 import io.syncline.sync.protocol.Bytes;
 import io.syncline.sync.protocol.Encoding;
@@ -25,30 +24,6 @@ class SyncManagerBehaviourTest {
       Store.builder().replicaId("server").clock(new SchedulerClock(scheduler)).build();
   private final Store alice =
       Store.builder().replicaId("alice").clock(new SchedulerClock(scheduler)).build();
-
-  /** Records what the manager reports. */
-  static final class RecordingListener implements SyncManager.Listener {
-    final List<PeerStatus> statuses = new ArrayList<>();
-    final List<String> errors = new ArrayList<>();
-    final List<ErrorCode> refusals = new ArrayList<>();
-    final List<Change> refused = new ArrayList<>();
-
-    @Override
-    public void onStatus(String peer, PeerStatus status) {
-      statuses.add(status);
-    }
-
-    @Override
-    public void onRefused(String peer, List<Change> changes, ErrorCode code, String message) {
-      refusals.add(code);
-      refused.addAll(changes);
-    }
-
-    @Override
-    public void onError(String peer, String message) {
-      errors.add(message);
-    }
-  }
 
   private SyncManager manager(Store store, RecordingListener listener) {
     return SyncManager.builder(store, "todo", scheduler).listener(listener)
