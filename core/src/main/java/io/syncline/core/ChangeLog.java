@@ -113,15 +113,25 @@ public final class ChangeLog {
    * value was first touched: what a sync tailer sends instead of every intermediate write.
    */
   public static List<Change> collapse(Collection<Changeset> changesets) {
-    Map<Object, Change> newest = new LinkedHashMap<>();
+    int total = 0;
+    for (Changeset cs : changesets) {
+      total += cs.size();
+    }
+    Map<Object, Change> newest = new LinkedHashMap<>(Math.max(16, total * 4 / 3 + 1));
     for (Changeset cs : changesets) {
       for (Change c : cs.changes()) {
-        Object key = c instanceof CellChange cc ? List.of(cc.table(), cc.row(), cc.cell()) : ((ValueChange) c).id();
-        newest.merge(key, c, (a, b) -> b.stamp().compareTo(a.stamp()) >= 0 ? b : a);
+        Object key = c instanceof CellChange cc ? new CellKey(cc.table(), cc.row(), cc.cell()) : ((ValueChange) c).id();
+        Change old = newest.putIfAbsent(key, c);
+        if (old != null && c.stamp().compareTo(old.stamp()) >= 0) {
+          newest.put(key, c);
+        }
       }
     }
     return List.copyOf(newest.values());
   }
+
+  /** Identifies a cell in {@link #collapse}; distinct from value ids, which are plain strings. */
+  private record CellKey(String table, String row, String cell) {}
 
   /** A named cursor into the log. Thread-safe. */
   public final class Tailer implements AutoCloseable {
