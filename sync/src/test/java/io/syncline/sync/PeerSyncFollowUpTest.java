@@ -36,12 +36,7 @@ class PeerSyncFollowUpTest {
 
   /** Starts a manager against a hand-driven server and answers the Hello with a Welcome. */
   private RawPeer rawSession(SyncManager m) {
-    List<RawPeer> servers = new ArrayList<>();
-    m.addPeer("raw", () -> {
-      InMemoryTransport.Pair pair = InMemoryTransport.pair(scheduler, "p");
-      servers.add(new RawPeer(pair.right()));
-      return pair.left();
-    }, CursorMode.SERVER);
+    List<RawPeer> servers = RawPeer.serving(m, scheduler, CursorMode.SERVER);
     m.start();
     scheduler.advance(0);
     RawPeer s = servers.get(0);
@@ -86,13 +81,8 @@ class PeerSyncFollowUpTest {
 
   @Test
   void pokeOnAVersionVectorPeerDuringAPullIsNeverDropped() {
-    List<RawPeer> servers = new ArrayList<>();
     SyncManager m = manager(new RecordingListener());
-    m.addPeer("raw", () -> {
-      InMemoryTransport.Pair pair = InMemoryTransport.pair(scheduler, "p");
-      servers.add(new RawPeer(pair.right()));
-      return pair.left();
-    }, CursorMode.VERSION_VECTOR);
+    List<RawPeer> servers = RawPeer.serving(m, scheduler, CursorMode.VERSION_VECTOR);
     m.start();
     scheduler.advance(0);
     RawPeer s = servers.get(0);

@@ -5,6 +5,7 @@ import io.syncline.sync.protocol.BinaryProtocol;
 import io.syncline.sync.protocol.FrameCodec;
 import io.syncline.sync.protocol.Message;
 import io.syncline.sync.transport.Connection;
+import io.syncline.sync.transport.InMemoryTransport;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,20 @@ final class RawPeer implements Connection.FrameHandler {
   final List<Message> received = new ArrayList<>();
   FrameCodec codec = new BinaryCodec(BinaryProtocol.DEFAULT_MAX_FRAME_BYTES);
   String closed;
+
+  /**
+   * Adds a peer "raw" to {@code m} whose every connection attempt gets a fresh in-memory link;
+   * returns the live list of the server ends, one {@code RawPeer} per attempt, in order.
+   */
+  static List<RawPeer> serving(SyncManager m, VirtualScheduler scheduler, CursorMode mode) {
+    List<RawPeer> servers = new ArrayList<>();
+    m.addPeer("raw", () -> {
+      InMemoryTransport.Pair pair = InMemoryTransport.pair(scheduler, "p");
+      servers.add(new RawPeer(pair.right()));
+      return pair.left();
+    }, mode);
+    return servers;
+  }
 
   RawPeer(Connection connection) {
     this.connection = connection;

@@ -90,14 +90,9 @@ class SyncManagerBehaviourTest {
 
   @Test
   void malformedFrameFromTheServerIsAnsweredWithAFatalErrorAndAReconnect() {
-    List<RawPeer> servers = new ArrayList<>();
     RecordingListener listener = new RecordingListener();
     SyncManager m = manager(alice, listener);
-    m.addPeer("raw", () -> {
-      InMemoryTransport.Pair pair = InMemoryTransport.pair(scheduler, "p");
-      servers.add(new RawPeer(pair.right()));
-      return pair.left();
-    }, CursorMode.SERVER);
+    List<RawPeer> servers = RawPeer.serving(m, scheduler, CursorMode.SERVER);
     m.start();
     scheduler.advance(10);
     RawPeer s = servers.get(0);
@@ -117,13 +112,8 @@ class SyncManagerBehaviourTest {
 
   @Test
   void welcomeOutsideTheOfferIsRejected() {
-    List<RawPeer> servers = new ArrayList<>();
     SyncManager m = manager(alice, new RecordingListener());
-    m.addPeer("raw", () -> {
-      InMemoryTransport.Pair pair = InMemoryTransport.pair(scheduler, "p");
-      servers.add(new RawPeer(pair.right()));
-      return pair.left();
-    }, CursorMode.SERVER);
+    List<RawPeer> servers = RawPeer.serving(m, scheduler, CursorMode.SERVER);
     m.start();
     scheduler.advance(10);
     RawPeer s = servers.get(0);
@@ -134,13 +124,8 @@ class SyncManagerBehaviourTest {
 
   @Test
   void silentServerIsGivenUpOnAndRetried() {
-    List<RawPeer> servers = new ArrayList<>();
     SyncManager m = manager(alice, new RecordingListener());
-    m.addPeer("raw", () -> {
-      InMemoryTransport.Pair pair = InMemoryTransport.pair(scheduler, "p");
-      servers.add(new RawPeer(pair.right()));
-      return pair.left();
-    }, CursorMode.SERVER);
+    List<RawPeer> servers = RawPeer.serving(m, scheduler, CursorMode.SERVER);
     m.start();
     scheduler.advance(30_000);
     assertThat(servers).hasSizeGreaterThan(2);
