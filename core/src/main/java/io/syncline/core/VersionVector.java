@@ -2,6 +2,7 @@ package io.syncline.core;
 
 import io.syncline.core.internal.ByteReader;
 import io.syncline.core.internal.ByteWriter;
+import io.syncline.core.internal.StampMaxima;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -44,20 +45,21 @@ public final class VersionVector {
     return new VersionVector(c, h, l);
   }
 
-  /** Builds from parallel arrays of packed stamps; takes ownership of nothing (copies). */
-  static VersionVector ofPacked(int[] clients, long[] his, int[] los, int n) {
+  /** The vector of the given per-client maxima (copied). */
+  static VersionVector of(StampMaxima maxima) {
+    int n = maxima.size();
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> Integer.compare(clients[a], clients[b]));
+    Arrays.sort(order, (a, b) -> Integer.compare(maxima.client(a), maxima.client(b)));
     int[] c = new int[n];
     long[] h = new long[n];
     int[] l = new int[n];
     for (int i = 0; i < n; i++) {
-      c[i] = clients[order[i]];
-      h[i] = his[order[i]];
-      l[i] = los[order[i]];
+      c[i] = maxima.client(order[i]);
+      h[i] = maxima.hi(order[i]);
+      l[i] = maxima.lo(order[i]);
     }
     return new VersionVector(c, h, l);
   }

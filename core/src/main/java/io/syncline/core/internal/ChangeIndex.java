@@ -20,7 +20,7 @@ public final class ChangeIndex {
 
   private long[][] blocks = new long[0][];
   private int[] sizes = new int[0]; // entries of each block but the last
-  private Summary[] summaries = new Summary[0];
+  private StampMaxima[] summaries = new StampMaxima[0];
   private int blockCount;
   private int lastFill;
   private boolean lastSealed;
@@ -75,7 +75,7 @@ public final class ChangeIndex {
       sizes[blockCount - 1] = lastFill;
     }
     blocks[blockCount] = new long[size];
-    summaries[blockCount] = new Summary();
+    summaries[blockCount] = new StampMaxima(1);
     blockCount++;
     lastFill = 0;
     lastSealed = false;
@@ -104,9 +104,9 @@ public final class ChangeIndex {
 
   /** True if block {@code b} may hold a cell whose stamp is newer than {@code vv} says for its writer. */
   public boolean mayHaveNewer(int b, StampLookup vv) {
-    Summary s = summaries[b];
-    for (int i = 0; i < s.n; i++) {
-      if (vv.isNewer(s.clients[i], s.his[i], s.los[i])) {
+    StampMaxima s = summaries[b];
+    for (int i = 0; i < s.size(); i++) {
+      if (vv.isNewer(s.client(i), s.hi(i), s.lo(i))) {
         return true;
       }
     }
@@ -134,7 +134,7 @@ public final class ChangeIndex {
       }
     }
     blocks = new long[0][];
-    summaries = new Summary[0];
+    summaries = new StampMaxima[0];
     sizes = new int[0];
     blockCount = 0;
     lastFill = 0;
@@ -153,38 +153,5 @@ public final class ChangeIndex {
   @FunctionalInterface
   public interface StampLookup {
     boolean isNewer(int clientId, long hi, int lo);
-  }
-
-  private static final class Summary {
-    int n;
-    int[] clients = new int[1];
-    long[] his = new long[1];
-    int[] los = new int[1];
-
-    void add(int client, long hi, int lo) {
-      for (int i = 0; i < n; i++) {
-        if (clients[i] == client) {
-          if (compare(hi, lo, his[i], los[i]) > 0) {
-            his[i] = hi;
-            los[i] = lo;
-          }
-          return;
-        }
-      }
-      if (n == clients.length) {
-        clients = Arrays.copyOf(clients, n * 2);
-        his = Arrays.copyOf(his, n * 2);
-        los = Arrays.copyOf(los, n * 2);
-      }
-      clients[n] = client;
-      his[n] = hi;
-      los[n] = lo;
-      n++;
-    }
-
-    private static int compare(long h1, int l1, long h2, int l2) {
-      int c = Long.compareUnsigned(h1, h2);
-      return c != 0 ? c : Integer.compareUnsigned(l1, l2);
-    }
   }
 }
