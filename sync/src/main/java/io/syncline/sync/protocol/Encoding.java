@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** How frames after the handshake are encoded. Chosen by the server from the client's offer. */
-public enum Encoding {
+public enum Encoding implements WireName {
   /** The compact binary form ({@link BinaryProtocol}). */
   BINARY(1, "binary"),
   /** One JSON object per frame, payloads in base64; for debugging ({@link JsonCodec}). */
@@ -19,11 +19,13 @@ public enum Encoding {
   }
 
   /** The byte on the wire. */
+  @Override
   public int code() {
     return code;
   }
 
   /** The name in the JSON form. */
+  @Override
   public String jsonName() {
     return jsonName;
   }
@@ -59,21 +61,11 @@ public enum Encoding {
 
   /** The encoding with this wire byte, or null. */
   public static Encoding ofCode(int code) {
-    for (Encoding e : values()) {
-      if (e.code == code) {
-        return e;
-      }
-    }
-    return null;
+    return WireName.byCode(values(), code);
   }
 
   /** The encoding with this JSON name, or null. */
   public static Encoding ofJsonName(String name) {
-    for (Encoding e : values()) {
-      if (e.jsonName.equals(name)) {
-        return e;
-      }
-    }
-    return null;
+    return WireName.byJsonName(values(), name);
   }
 }

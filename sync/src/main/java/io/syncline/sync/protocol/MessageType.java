@@ -1,7 +1,7 @@
 package io.syncline.sync.protocol;
 
 /** The kinds of {@link Message}, with their type byte and JSON name. */
-public enum MessageType {
+public enum MessageType implements WireName {
   HELLO(0x01, "hello"),
   WELCOME(0x02, "welcome"),
   PUSH(0x03, "push"),
@@ -32,11 +32,13 @@ public enum MessageType {
   }
 
   /** The frame's first byte. */
+  @Override
   public int code() {
     return code;
   }
 
   /** The value of the JSON form's {@code "type"} member. */
+  @Override
   public String jsonName() {
     return jsonName;
   }
@@ -48,11 +50,6 @@ public enum MessageType {
 
   /** The type with this JSON name, or null. */
   public static MessageType ofJsonName(String name) {
-    for (MessageType t : values()) {
-      if (t.jsonName.equals(name)) {
-        return t;
-      }
-    }
-    return null;
+    return WireName.byJsonName(values(), name);
   }
 }

@@ -1,7 +1,7 @@
 package io.syncline.sync.protocol;
 
 /** What a {@link Message.Push} carries: the core's binary form of a changeset or of a delta. */
-public enum PayloadFormat {
+public enum PayloadFormat implements WireName {
   /** {@code io.syncline.core.Changeset#encode()}. */
   CHANGESET(1, "changeset"),
   /** {@code io.syncline.core.Delta#encode()}. */
@@ -15,31 +15,23 @@ public enum PayloadFormat {
     this.jsonName = jsonName;
   }
 
+  @Override
   public int code() {
     return code;
   }
 
+  @Override
   public String jsonName() {
     return jsonName;
   }
 
   /** The format with this wire byte, or null. */
   public static PayloadFormat ofCode(int code) {
-    for (PayloadFormat f : values()) {
-      if (f.code == code) {
-        return f;
-      }
-    }
-    return null;
+    return WireName.byCode(values(), code);
   }
 
   /** The format with this JSON name, or null. */
   public static PayloadFormat ofJsonName(String name) {
-    for (PayloadFormat f : values()) {
-      if (f.jsonName.equals(name)) {
-        return f;
-      }
-    }
-    return null;
+    return WireName.byJsonName(values(), name);
   }
 }
