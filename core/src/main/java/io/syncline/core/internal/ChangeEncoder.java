@@ -39,10 +39,6 @@ public final class ChangeEncoder {
     this.out = out;
   }
 
-  public ByteWriter out() {
-    return out;
-  }
-
   /** Starts a table: the next row id is written without a shared prefix. */
   public void table(String tableId) {
     out.writeString(tableId);
