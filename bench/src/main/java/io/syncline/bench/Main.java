@@ -86,8 +86,8 @@ public final class Main {
   private static void usage() {
     System.err.println("usage: java -jar syncline-bench.jar W1|W2|W3|W4|W5|all|durability [--runs N] [--rows N] [--warmup N]"
         + " [--timeout S] [--jvm-opt X]...\n"
-        + "  --warmup N: before the measured run, run the same workload N times at a tenth of the rows in the same"
-        + " JVM (JIT warm-up); default 0, a cold JVM as the peers are measured\n"
+        + "  --warmup N: before the measured run, run the same workload N times in the same JVM on fresh stores and"
+        + " discard the results (JIT warm-up, WORKLOADS.md §6); default 0, a cold JVM as the peers are measured\n"
         + "  durability [--seconds S]: fsync rate, SYNC journal vs SQLite synchronous=FULL at 1/4/16 writers,"
         + " auto-save cost, cold start from each persister");
   }
@@ -160,7 +160,7 @@ public final class Main {
       else if (args[i].equals("--warmup")) warmup = Integer.parseInt(args[++i]);
     }
     for (int i = 0; i < warmup; i++) {
-      run(w, new Json().obj(), Math.max(1000, rows / 10)); // discarded: only warms the JIT
+      run(w, new Json().obj(), rows); // discarded: warms the JIT on the same work, as JMH warm-up iterations do
     }
     Json j = new Json();
     j.obj().str("workload", w).str("peer", "syncline");

@@ -5,6 +5,7 @@ import io.syncline.core.internal.ChangeEncoder;
 import io.syncline.core.internal.ChangeIndex;
 import io.syncline.core.internal.Envelope;
 import io.syncline.core.internal.TableData;
+import io.syncline.core.internal.Values;
 import java.util.Arrays;
 
 /**
@@ -44,7 +45,7 @@ final class DeltaEncoder {
     }
     w.patchCount(tablesAt, tables);
     e.values();
-    return new Delta(Envelope.finish(w), store.replicaId, version, e.size, e.maxMillis, body);
+    return new Delta(Envelope.finish(w), store.replicaId, version, body, new Delta.Summary(e.size, e.maxMillis));
   }
 
   private static int totalCells(Store store) {
@@ -66,7 +67,12 @@ final class DeltaEncoder {
   private void cell(TableData td, int row, int col) {
     long hi = td.hi(row, col);
     maxMillis = Math.max(maxMillis, hi >>> 22);
-    enc.cell(td.kind(row, col), td.bits(row, col), td.ref(row, col), hi, td.lo(row, col));
+    byte kind = td.kind(row, col);
+    if (kind == Values.STRING) {
+      enc.text(td.textOf(col), td.bits(row, col), hi, td.lo(row, col));
+    } else {
+      enc.cell(kind, td.bits(row, col), td.ref(row, col), hi, td.lo(row, col));
+    }
     size++;
   }
 
@@ -108,6 +114,7 @@ final class DeltaEncoder {
     int[][] los = new int[cols][];
     long[][] bits = new long[cols][];
     Object[][] refs = new Object[cols][];
+    byte[][] texts = new byte[cols][];
     for (int c = 0; c < cols; c++) {
       w.writeString(td.cellId(c));
       kinds[c] = td.kindsOf(c);
@@ -115,6 +122,7 @@ final class DeltaEncoder {
       los[c] = td.losOf(c);
       bits[c] = td.bitsOf(c);
       refs[c] = td.refsOf(c);
+      texts[c] = td.textOf(c);
     }
     boolean[] pick = new boolean[cols];
     int rowsAt = w.reserveCount();
@@ -142,7 +150,11 @@ final class DeltaEncoder {
           maxMillis = Math.max(maxMillis, hi >>> 22);
           w.writeVarint(c);
           byte k = kinds[c][r];
-          enc.cell(k, bits[c] == null ? 0 : bits[c][r], refs[c] == null ? null : refs[c][r], hi, los[c][r]);
+          if (k == Values.STRING) {
+            enc.text(texts[c], bits[c][r], hi, los[c][r]);
+          } else {
+            enc.cell(k, bits[c] == null ? 0 : bits[c][r], refs[c] == null ? null : refs[c][r], hi, los[c][r]);
+          }
         }
       }
       size += n;

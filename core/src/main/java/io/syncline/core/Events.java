@@ -1,7 +1,6 @@
 package io.syncline.core;
 
 import io.syncline.core.internal.TableData;
-import io.syncline.core.internal.Values;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +34,7 @@ final class Events {
     for (Map.Entry<CellKey, Integer> e : first.entrySet()) {
       CellKey k = e.getKey();
       int i = e.getValue();
-      Object before = Values.toObject(u.oldKinds[i], u.oldBits[i], u.oldRefs[i]);
+      Object before = k.table.valueOf(k.col, u.oldKinds[i], u.oldBits[i], u.oldRefs[i]);
       Object after = k.table.value(k.row, k.col);
       if (Objects.equals(before, after)) {
         continue;

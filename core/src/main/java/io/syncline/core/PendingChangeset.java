@@ -8,9 +8,11 @@ import io.syncline.core.internal.Values;
  * only when a tailer polls it. This keeps the writing thread's cost of an attached tailer (the
  * persister's, the sync manager's) to a few array copies per transaction.
  *
- * <p>Safe to materialise on another thread: it holds its own copies of every value and stamp,
- * and the row and cell ids it reads from {@link TableData} were written before the change log
- * append that published this object (the log's monitor orders them) and never change.
+ * <p>Safe to materialise on another thread: it holds its own copies of every value and stamp
+ * (a string as its column's text arena array and its place in it, which later writes never
+ * change; see {@link TableData}), and the row and cell ids it reads from {@link TableData} were
+ * written before the change log append that published this object (the log's monitor orders
+ * them) and never change.
  */
 final class PendingChangeset {
   private final String origin;
@@ -63,7 +65,7 @@ final class PendingChangeset {
       cols[j] = c;
       kinds[j] = td.kind(r, c);
       bits[j] = td.bits(r, c);
-      refs[j] = td.ref(r, c);
+      refs[j] = kinds[j] == Values.STRING ? td.textOf(c) : td.ref(r, c);
       his[j] = u.newHis[i];
       los[j] = u.newLos[i];
       j++;
@@ -73,7 +75,8 @@ final class PendingChangeset {
   Changeset materialize() {
     Change[] changes = new Change[tables.length];
     for (int i = 0; i < changes.length; i++) {
-      Object value = Values.toObject(kinds[i], bits[i], refs[i]);
+      Object value = kinds[i] == Values.STRING ? TableData.text((byte[]) refs[i], bits[i])
+          : Values.toObject(kinds[i], bits[i], refs[i]);
       Stamp stamp = Stamp.unpack(his[i], los[i]);
       TableData td = tables[i];
       changes[i] = td == values && rows[i] == valuesRow ? new ValueChange(td.cellId(cols[i]), value, stamp)

@@ -11,6 +11,10 @@ import java.util.Map;
  * Merges changes from another replica into a store, cell by cell, last writer wins. In check
  * mode ({@code apply == false}) it only validates against the schema, so that a delta or
  * changeset that breaks it can be refused before anything is applied. Runs under the store lock.
+ *
+ * <p>A string value arrives either as a {@code String} (from change objects) or as raw UTF-8
+ * bytes in the delta being read (see {@link ChangeDecoder.Visitor}), which are copied straight
+ * into the table's text arena.
  */
 final class RemoteMerge implements ChangeDecoder.Visitor {
   private final Store store;
@@ -147,7 +151,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     byte old = t.kind(r, c);
     if (old != Values.ABSENT) {
       int cmp = Stamp.compare(hi, lo, t.hi(r, c), t.lo(r, c));
-      if (cmp < 0 || (cmp == 0 && Values.compareContent(kind, bits, ref, old, t.bits(r, c), t.ref(r, c)) <= 0)) {
+      if (cmp < 0 || (cmp == 0 && compareContent(t, r, c, kind, bits, ref) <= 0)) {
         return;
       }
     }
@@ -156,8 +160,20 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     if (record) {
       store.undo.add(t, r, c, hi, lo);
     }
-    t.write(r, c, kind, bits, ref, hi, lo);
+    if (ref instanceof byte[] raw) {
+      t.writeText(r, c, raw, TableData.textOffset(bits), TableData.textLength(bits), hi, lo);
+    } else {
+      t.write(r, c, kind, bits, ref, hi, lo);
+    }
     t.index.append(r, c, client, hi, lo);
+  }
+
+  /** Orders an incoming content against the cell's (only on identical stamps, which is rare). */
+  private static int compareContent(TableData t, int r, int c, byte kind, long bits, Object ref) {
+    Object mine = ref instanceof byte[] raw ? TableData.text(raw, bits) : ref;
+    byte old = t.kind(r, c);
+    Object theirs = old == Values.STRING ? t.value(r, c) : t.ref(r, c);
+    return Values.compareContent(kind, bits, mine, old, t.bits(r, c), theirs);
   }
 
   /** Moves the clock past the newest stamp received and compacts indexes that grew. */

@@ -284,10 +284,12 @@ public final class Store {
     }
   }
 
+  /** Compacts the table's change index and text arenas where they are mostly garbage; only between transactions. */
   void maybeCompact(TableData td) {
     if (td.index.entries() > 2L * td.presentCells() + 8192) {
       td.index.compact(td);
     }
+    td.compactText();
   }
 
   // ---- durability ---------------------------------------------------------------------------
@@ -726,19 +728,50 @@ public final class Store {
       if (current != null) {
         throw new IllegalStateException("Cannot apply a delta inside a transaction");
       }
-      if (checkSkew) {
-        checkSkew(delta.maxMillis(), "Delta from replica '" + delta.source() + "'");
-      }
-      if (schema != null) {
-        delta.accept(new RemoteMerge(this, false));
-      }
       RemoteMerge merge = new RemoteMerge(this, true);
-      delta.accept(merge);
+      if (isPristine()) {
+        mergeIntoPristine(delta, merge, checkSkew);
+      } else {
+        if (checkSkew) {
+          checkSkew(delta.maxMillis(), "Delta from replica '" + delta.source() + "'");
+        }
+        if (schema != null) {
+          delta.read(new RemoteMerge(this, false), true, true);
+        }
+        delta.read(merge, true, true);
+      }
       merge.finish();
       vector.merge(delta.version());
       commit(Origin.REMOTE, delta.source(), 0, null, null);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** True if the store holds no table, no value and no open change: a delta can load in one pass. */
+  private boolean isPristine() {
+    return tables.isEmpty() && values.columnCount() == 0 && undo.size == 0;
+  }
+
+  /**
+   * Validates and applies {@code delta} in a single read, for a store that holds nothing yet (a
+   * full state being loaded). If the delta turns out invalid, breaks the schema or is too far
+   * ahead of the clock, everything the read wrote is dropped again, so the store is as before.
+   */
+  private void mergeIntoPristine(Delta delta, RemoteMerge merge, boolean checkSkew) {
+    try {
+      Delta.Summary read = delta.read(merge, true, true);
+      if (checkSkew) {
+        checkSkew(read.maxMillis(), "Delta from replica '" + delta.source() + "'");
+      }
+    } catch (RuntimeException | Error e) {
+      tables.clear();
+      lastTable = null;
+      values.clear();
+      undo.reset();
+      seenCount = 1; // only this replica's own client, noted by the constructor
+      lastSeenClient = -1;
+      throw e;
     }
   }
 

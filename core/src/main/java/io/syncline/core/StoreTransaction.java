@@ -10,10 +10,15 @@ import java.util.Set;
  * The {@link Transaction} handed to a transaction body: validates each write, stamps it, applies
  * it to the store at once (so later reads in the body see it) and records it in the store's
  * {@link UndoLog} for rollback and commit. Runs under the store lock.
+ *
+ * <p>The wall clock is read once, at the first write; every write of the transaction gets the
+ * next HLC stamp at that wall time, so a transaction's stamps are consecutive.
  */
 final class StoreTransaction implements Transaction {
   private final Store store;
   private boolean open = true;
+  /** The wall clock read at the first write; every write of the transaction ticks the HLC with it. */
+  private long wallMillis = Long.MIN_VALUE;
 
   StoreTransaction(Store store) {
     this.store = store;
@@ -256,12 +261,13 @@ final class StoreTransaction implements Transaction {
 
   /** Stamps and applies one cell write unless it would change nothing. */
   private void write(TableData td, int row, int col, byte kind, long bits, Object ref) {
-    byte old = td.kind(row, col);
-    if (kind == Values.TOMBSTONE ? old <= Values.TOMBSTONE
-        : Values.sameContent(old, td.bits(row, col), td.ref(row, col), kind, bits, ref)) {
+    if (kind == Values.TOMBSTONE ? td.kind(row, col) <= Values.TOMBSTONE : td.holds(row, col, kind, bits, ref)) {
       return;
     }
-    store.hlc.tick();
+    if (wallMillis == Long.MIN_VALUE) {
+      wallMillis = store.hlc.wallMillis();
+    }
+    store.hlc.tick(wallMillis);
     long hi = store.hlc.hi();
     int lo = store.hlc.lo();
     store.undo.add(td, row, col, hi, lo);

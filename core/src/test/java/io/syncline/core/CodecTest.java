@@ -81,7 +81,66 @@ class CodecTest {
     w.writeVarint(0); // empty version vector
     w.writeVarint(Integer.MAX_VALUE);
     byte[] bytes = io.syncline.core.internal.Envelope.finish(w);
-    assertThatThrownBy(() -> Delta.decode(bytes)).isInstanceOf(CorruptDataException.class).hasMessageContaining("count");
+    Delta delta = Delta.decode(bytes); // the envelope is fine; the change block is read on first use
+    assertThatThrownBy(delta::size).isInstanceOf(CorruptDataException.class).hasMessageContaining("count");
+    Store fresh = Store.create();
+    assertThatThrownBy(() -> fresh.applyDelta(delta)).isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining("count");
+    assertThat(fresh.fullState().isEmpty()).isTrue();
+  }
+
+  /** A valid full state of {@code s} whose values section is replaced by one value with an empty id. */
+  private static byte[] withBrokenValues(Store s) {
+    byte[] good = s.fullState().encode();
+    int end = good.length - 4 - 5; // before the CRC and the trailing "0 values" (a padded five-byte count)
+    assertThat(java.util.Arrays.copyOfRange(good, end, end + 5)).containsExactly(0x80, 0x80, 0x80, 0x80, 0);
+    io.syncline.core.internal.ByteWriter w = io.syncline.core.internal.Envelope.begin('D', good.length);
+    w.writeBytes(good, 2, end - 2);
+    w.writeVarint(1);
+    w.writeVarint(0); // an empty value id
+    w.writeBytes(new byte[] {1, 0, 0}, 0, 3); // and what would be its cell
+    return io.syncline.core.internal.Envelope.finish(w);
+  }
+
+  @Test
+  void aFreshStoreDropsAllOfAnInvalidDeltaItReadInOnePass() {
+    Store source = Store.builder().replicaId("src").build();
+    source.setRow("t", "a", Map.of("x", 1, "y", "text"));
+    source.setRow("u", "b", Map.of("z", 2.5));
+    Delta broken = Delta.decode(withBrokenValues(source));
+
+    Store fresh = Store.builder().replicaId("dst").build();
+    List<Changeset> seen = new java.util.ArrayList<>();
+    fresh.addChangesetListener((cs, origin) -> seen.add(cs));
+    assertThatThrownBy(() -> fresh.applyDelta(broken)).isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining("value id is empty");
+    assertThat(fresh.getTables()).isEmpty();
+    assertThat(fresh.tableIds()).isEmpty();
+    assertThat(fresh.versionVector().isEmpty()).isTrue();
+    assertThat(fresh.fullState().isEmpty()).isTrue();
+    assertThat(seen).isEmpty();
+
+    // the same store still loads a good delta, and its own client table holds no stale writer
+    fresh.applyDelta(source.fullState());
+    fresh.setCell("t", "a", "x", 3);
+    Store other = Store.create();
+    other.applyDelta(Delta.decode(fresh.fullState().encode()));
+    assertThat(other.getTables()).isEqualTo(Map.of("t", Map.of("a", Map.of("x", 3L, "y", "text")),
+        "u", Map.of("b", Map.of("z", 2.5))));
+    assertThat(seen).hasSize(2);
+  }
+
+  @Test
+  void aFreshStoreWithASchemaDropsAllOfADeltaThatBreaksIt() {
+    Store source = Store.create();
+    source.setRow("pets", "a", Map.of("species", "dog"));
+    source.setRow("pets", "b", Map.of("species", 42));
+    Schema schema = Schema.builder().table("pets", Map.of("species", CellSchema.of(CellType.STRING))).build();
+    Store fresh = Store.builder().schema(schema).build();
+    assertThatThrownBy(() -> fresh.applyDelta(source.fullState())).isInstanceOf(SchemaViolationException.class)
+        .hasMessageContaining("pets/b/species");
+    assertThat(fresh.getTables()).isEmpty();
+    assertThat(fresh.fullState().isEmpty()).isTrue();
   }
 
   @Test

@@ -184,6 +184,7 @@ public final class ProtocolChannel implements Channel {
     Delta delta;
     try {
       delta = Delta.decode(c.delta().toByteArray());
+      delta.size(); // validates the change block here, so a bad one is this protocol error
     } catch (CorruptDataException e) {
       throw new ProtocolException(
           ErrorCode.BAD_PAYLOAD, "Changes.delta is not a valid delta: " + e.getMessage(), e);

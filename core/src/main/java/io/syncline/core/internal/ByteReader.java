@@ -127,6 +127,20 @@ public final class ByteReader {
     }
   }
 
+  /**
+   * Validates and skips a string without materialising it; returns where its UTF-8 bytes are in
+   * {@link #array()} as a {@link TableData#textRef}.
+   */
+  public long readTextRef() {
+    int len = skipString();
+    return TableData.textRef(pos - len, len);
+  }
+
+  /** The input array (the positions this reader returns index into it). */
+  public byte[] array() {
+    return buf;
+  }
+
   /** Validates and skips a string without materialising it; returns its byte length. */
   public int skipString() {
     int len = readCount(1);

@@ -119,7 +119,15 @@ public final class ByteWriter {
 
   public void writeBytes(byte[] b, int off, int len) {
     ensure(len);
-    System.arraycopy(b, off, buf, pos, len);
+    if (len <= 32) {
+      byte[] out = buf;
+      int p = pos;
+      for (int i = 0; i < len; i++) {
+        out[p + i] = b[off + i];
+      }
+    } else {
+      System.arraycopy(b, off, buf, pos, len);
+    }
     pos += len;
   }
 

@@ -8,7 +8,11 @@ import io.syncline.core.Stamp;
  * {@link io.syncline.core.CorruptDataException} from the underlying {@link ByteReader}.
  */
 public final class ChangeDecoder {
-  /** Receives the decoded block in order. */
+  /**
+   * Receives the decoded block in order. A string value arrives as a {@code String} ref, or, from
+   * a decoder made with {@code rawText}, as the input array with {@code bits} the
+   * {@link TableData#textRef} of its (validated) UTF-8 bytes there.
+   */
   public interface Visitor {
     void table(String tableId, String[] cellIds, int rowCount);
 
@@ -21,6 +25,7 @@ public final class ChangeDecoder {
 
   private final ByteReader in;
   private final boolean materialize;
+  private final boolean rawText;
   private byte[] rowBytes = new byte[32];
   private int[] clients;
   private int currentClient = -1;
@@ -45,8 +50,17 @@ public final class ChangeDecoder {
    * validation pass.
    */
   public ChangeDecoder(ByteReader in, boolean materialize) {
+    this(in, materialize, false);
+  }
+
+  /**
+   * A materialising decoder that, if {@code rawText}, hands string values over as places in the
+   * input (see {@link Visitor}) instead of creating them, for a visitor that copies the bytes.
+   */
+  public ChangeDecoder(ByteReader in, boolean materialize, boolean rawText) {
     this.in = in;
     this.materialize = materialize;
+    this.rawText = rawText;
   }
 
   /** The largest millisecond of any stamp decoded so far. */
@@ -158,7 +172,10 @@ public final class ChangeDecoder {
     ref = null;
     switch (kind) {
       case Values.STRING:
-        if (materialize) {
+        if (rawText) {
+          bits = in.readTextRef();
+          ref = in.array();
+        } else if (materialize) {
           ref = in.readString();
         } else {
           in.skipString();

@@ -76,8 +76,37 @@ public final class ChangeEncoder {
     }
   }
 
-  /** Writes one cell (or value) body: tag, optional client index, stamp, value. */
+  /** Writes one cell (or value) body: tag, optional client index, stamp, value (a String or JSON tree). */
   public void cell(byte kind, long bits, Object ref, long hi, int lo) {
+    head(kind, hi, lo);
+    switch (kind) {
+      case Values.STRING:
+        out.writeString((String) ref);
+        break;
+      case Values.INTEGER:
+        out.writeZigzag(bits);
+        break;
+      case Values.DOUBLE:
+        out.writeLongLE(bits);
+        break;
+      case Values.JSON:
+        Values.writeJson(out, ref);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Writes a string cell body whose value is at {@code textRef} in a column's text arena. */
+  public void text(byte[] arena, long textRef, long hi, int lo) {
+    head(Values.STRING, hi, lo);
+    int len = TableData.textLength(textRef);
+    out.writeVarint(len);
+    out.writeBytes(arena, TableData.textOffset(textRef), len);
+  }
+
+  /** Writes a cell body's tag, client index and stamp; the value follows. */
+  private void head(byte kind, long hi, int lo) {
     long millis = hi >>> 22;
     int counter = (int) ((hi & 0x3FFFFF) << 2) | (lo >>> 30);
     int client = lo & 0x3FFFFFFF;
@@ -107,21 +136,5 @@ public final class ChangeEncoder {
       out.writeZigzag((long) counter - prevCounter);
     }
     prevCounter = counter;
-    switch (kind) {
-      case Values.STRING:
-        out.writeString((String) ref);
-        break;
-      case Values.INTEGER:
-        out.writeZigzag(bits);
-        break;
-      case Values.DOUBLE:
-        out.writeLongLE(bits);
-        break;
-      case Values.JSON:
-        Values.writeJson(out, ref);
-        break;
-      default:
-        break;
-    }
   }
 }

@@ -81,6 +81,17 @@ public final class ChangeIndex {
     lastSealed = false;
   }
 
+  /** Forgets every entry. */
+  public void clear() {
+    blocks = new long[0][];
+    summaries = new StampMaxima[0];
+    sizes = new int[0];
+    blockCount = 0;
+    lastFill = 0;
+    lastSealed = false;
+    entries = 0;
+  }
+
   public long entry(int b, int i) {
     return blocks[b][i];
   }
@@ -133,12 +144,7 @@ public final class ChangeIndex {
         }
       }
     }
-    blocks = new long[0][];
-    summaries = new StampMaxima[0];
-    sizes = new int[0];
-    blockCount = 0;
-    lastFill = 0;
-    entries = 0;
+    clear();
     for (int i = n - 1; i >= 0; i--) {
       int row = rowOf(kept[i]);
       int col = colOf(kept[i]);

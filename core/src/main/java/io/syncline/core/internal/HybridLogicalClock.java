@@ -27,9 +27,12 @@ public final class HybridLogicalClock {
     return clock.millis();
   }
 
-  /** Advances for a local event; read the result with {@link #hi()} and {@link #lo()}. */
-  public void tick() {
-    long now = clock.millis();
+  /**
+   * Advances for a local event at wall time {@code now}, a reading of {@link #wallMillis()} that
+   * the caller may share between the writes of one transaction (reading the clock costs about as
+   * much as the rest of a cell write). Read the result with {@link #hi()} and {@link #lo()}.
+   */
+  public void tick(long now) {
     if (now > millis) {
       millis = Math.min(now, Stamp.MAX_MILLIS);
       counter = 0;

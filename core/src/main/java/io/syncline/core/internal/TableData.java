@@ -1,13 +1,22 @@
 package io.syncline.core.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 
 /**
  * One table's cells in columnar form: a row dictionary (id to dense index), a column
- * dictionary, and per column parallel primitive arrays of kind, value bits, value reference and
- * packed stamp. No object is allocated per cell except the strings and JSON trees themselves,
- * which keeps a million-cell table near 40 bytes a cell.
+ * dictionary, and per column parallel primitive arrays of kind, value bits, JSON reference and
+ * packed stamp. No object is allocated per cell except JSON trees: a string cell's UTF-8 bytes
+ * live in its column's text arena and its {@code bits} hold their place ({@link #textRef}), so
+ * loading and encoding strings are byte copies and the garbage collector has nothing per cell to
+ * trace. A million-cell table takes about 30 bytes a cell.
+ *
+ * <p>The text arena only grows: a string that is overwritten leaves its bytes behind as garbage
+ * until {@link #compactText()}, which the store calls between transactions. Until then every
+ * {@code textRef} handed out stays valid, which is what undo and old values in events rely on;
+ * an arena array is never written below the length it had when a reference into it was taken,
+ * so a reference paired with {@link #textOf} stays readable from another thread afterwards.
  *
  * <p>Rows and columns are never removed: a deleted cell becomes a tombstone (it keeps its stamp),
  * and a row without live cells is simply not reported. Not thread-safe; the store guards it.
@@ -23,7 +32,7 @@ public final class TableData {
   private int rowCount;
   private int liveRows;
   private int presentCells;
-  private int[] slots = new int[16]; // open addressing: row index + 1, 0 = empty
+  private long[] slots = new long[16]; // open addressing, see slot(); 0 = empty
   private int rowCapacityHint;
   private String lastRowId;
   private int lastRow;
@@ -60,15 +69,18 @@ public final class TableData {
   }
 
   public int findRow(String rowId) {
+    int hash = mix(rowId.hashCode());
     int mask = slots.length - 1;
-    for (int i = mix(rowId.hashCode()) & mask; ; i = (i + 1) & mask) {
-      int s = slots[i];
+    for (int i = hash & mask; ; i = (i + 1) & mask) {
+      long s = slots[i];
       if (s == 0) {
         return -1;
       }
-      String candidate = rowIds[s - 1];
-      if (candidate == rowId || candidate.equals(rowId)) {
-        return s - 1;
+      if ((int) (s >>> 32) == hash) {
+        String candidate = rowIds[(int) s - 1];
+        if (candidate == rowId || candidate.equals(rowId)) {
+          return (int) s - 1;
+        }
       }
     }
   }
@@ -85,16 +97,19 @@ public final class TableData {
   }
 
   private int insertRow(String rowId) {
+    int hash = mix(rowId.hashCode());
     int mask = slots.length - 1;
-    int i = mix(rowId.hashCode()) & mask;
+    int i = hash & mask;
     for (; ; i = (i + 1) & mask) {
-      int s = slots[i];
+      long s = slots[i];
       if (s == 0) {
         break;
       }
-      String candidate = rowIds[s - 1];
-      if (candidate == rowId || candidate.equals(rowId)) {
-        return s - 1;
+      if ((int) (s >>> 32) == hash) {
+        String candidate = rowIds[(int) s - 1];
+        if (candidate == rowId || candidate.equals(rowId)) {
+          return (int) s - 1;
+        }
       }
     }
     if (rowCount == rowIds.length) {
@@ -104,7 +119,7 @@ public final class TableData {
     }
     int row = rowCount++;
     rowIds[row] = rowId;
-    slots[i] = row + 1;
+    slots[i] = slot(hash, row);
     if (rowCount * 2 > slots.length) {
       rehash(slots.length * 2);
     }
@@ -129,16 +144,23 @@ public final class TableData {
   }
 
   private void rehash(int capacity) {
-    int[] fresh = new int[capacity];
+    long[] fresh = new long[capacity];
     int mask = capacity - 1;
-    for (int r = 0; r < rowCount; r++) {
-      int i = mix(rowIds[r].hashCode()) & mask;
-      while (fresh[i] != 0) {
-        i = (i + 1) & mask;
+    for (long s : slots) {
+      if (s != 0) {
+        int i = (int) (s >>> 32) & mask;
+        while (fresh[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        fresh[i] = s;
       }
-      fresh[i] = r + 1;
     }
     slots = fresh;
+  }
+
+  /** A slot holds the mixed hash (so probing rarely touches a row id) and the row index + 1. */
+  private static long slot(int hash, int row) {
+    return (long) hash << 32 | (row + 1L);
   }
 
   private static int mix(int h) {
@@ -181,6 +203,17 @@ public final class TableData {
     return col;
   }
 
+  /** Drops every column and cell (and the change index), keeping the row dictionary. */
+  public void clear() {
+    cellIds = NO_STRINGS;
+    columns = new Column[0];
+    columnIndex.clear();
+    Arrays.fill(liveCells, 0);
+    liveRows = 0;
+    presentCells = 0;
+    index.clear();
+  }
+
   // ---- cells ----------------------------------------------------------------------------------
 
   /** The backing kind array of a column (may be shorter than {@link #rowCount()}): for bulk scans. */
@@ -203,9 +236,32 @@ public final class TableData {
     return columns[col].bits;
   }
 
-  /** The backing reference array of a column, or {@code null} if it never held a string or JSON. */
+  /** The backing JSON reference array of a column, or {@code null} if it never held JSON. */
   public Object[] refsOf(int col) {
     return columns[col].refs;
+  }
+
+  /** The text arena of a column: string cells' bytes, addressed by the {@link #textRef} in their bits. */
+  public byte[] textOf(int col) {
+    return columns[col].text;
+  }
+
+  /** The bits of a string cell: where its UTF-8 bytes are in the column's text arena. */
+  public static long textRef(int offset, int length) {
+    return (long) offset << 32 | (length & 0xFFFFFFFFL);
+  }
+
+  public static int textOffset(long textRef) {
+    return (int) (textRef >>> 32);
+  }
+
+  public static int textLength(long textRef) {
+    return (int) textRef;
+  }
+
+  /** The string at {@code textRef} in {@code arena}. */
+  public static String text(byte[] arena, long textRef) {
+    return new String(arena, textOffset(textRef), textLength(textRef), StandardCharsets.UTF_8);
   }
 
   public byte kind(int row, int col) {
@@ -219,7 +275,7 @@ public final class TableData {
     return b != null && row < b.length ? b[row] : 0;
   }
 
-  /** The string or JSON tree of a cell; {@code null} if it holds neither. */
+  /** The JSON tree of a cell; {@code null} if it holds none (strings are in the text arena). */
   public Object ref(int row, int col) {
     Object[] r = columns[col].refs;
     return r != null && row < r.length ? r[row] : null;
@@ -244,21 +300,94 @@ public final class TableData {
       return null;
     }
     byte k = c.kinds[row];
-    return Values.toObject(k, k == Values.INTEGER || k == Values.DOUBLE ? c.bits[row] : 0,
-        k == Values.STRING || k == Values.JSON ? c.refs[row] : null);
+    return valueOf(col, k, k >= Values.STRING && k <= Values.DOUBLE ? c.bits[row] : 0,
+        k == Values.JSON ? c.refs[row] : null);
   }
 
-  /** Overwrites a cell, keeping live-cell and live-row counts. Does not touch the change index. */
+  /**
+   * The caller-facing value of a stored {@code (kind, bits, ref)} triple of column {@code col},
+   * such as one kept by an undo log: a string is read from the column's text arena.
+   */
+  public Object valueOf(int col, byte kind, long bits, Object ref) {
+    return kind == Values.STRING ? text(columns[col].text, bits) : Values.toObject(kind, bits, ref);
+  }
+
+  /** True if the cell holds exactly {@code (kind, bits, ref)}, a value offered by a caller (ref: String or JSON). */
+  public boolean holds(int row, int col, byte kind, long bits, Object ref) {
+    if (kind(row, col) != kind) {
+      return false;
+    }
+    switch (kind) {
+      case Values.STRING:
+        return sameText(columns[col], columns[col].bits[row], (String) ref);
+      case Values.JSON:
+        return columns[col].refs[row].equals(ref);
+      case Values.INTEGER:
+      case Values.DOUBLE:
+        return columns[col].bits[row] == bits;
+      default:
+        return true;
+    }
+  }
+
+  private static boolean sameText(Column c, long textRef, String s) {
+    int off = textOffset(textRef);
+    int len = textLength(textRef);
+    int n = s.length();
+    if (n == len) {
+      byte[] t = c.text;
+      int i = 0;
+      for (; i < n; i++) {
+        char ch = s.charAt(i);
+        if (ch >= 0x80) {
+          break;
+        }
+        if (t[off + i] != (byte) ch) {
+          return false;
+        }
+      }
+      if (i == n) {
+        return true;
+      }
+    } else if (n > len) {
+      return false; // UTF-8 never takes fewer bytes than UTF-16 code units
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return Arrays.equals(b, 0, b.length, c.text, off, off + len);
+  }
+
+  /**
+   * Overwrites a cell, keeping live-cell and live-row counts. Does not touch the change index.
+   * For a string, {@code ref} is the {@code String} to store, or {@code null} if {@code bits}
+   * already is a {@link #textRef} into this column's arena (an undo putting an old value back).
+   */
   public void write(int row, int col, byte kind, long bits, Object ref, long hi, int lo) {
     Column c = columns[col];
     c.ensure(row, kind, rowCapacityHint);
+    if (kind == Values.STRING && ref != null) {
+      bits = c.append((String) ref);
+    }
+    put(c, row, kind, bits, ref, hi, lo);
+  }
+
+  /** Writes a string cell whose UTF-8 bytes are {@code src[off, off + len)} (already validated). */
+  public void writeText(int row, int col, byte[] src, int off, int len, long hi, int lo) {
+    Column c = columns[col];
+    c.ensure(row, Values.STRING, rowCapacityHint);
+    put(c, row, Values.STRING, c.append(src, off, len), null, hi, lo);
+  }
+
+  private void put(Column c, int row, byte kind, long bits, Object ref, long hi, int lo) {
     byte old = c.kinds[row];
+    if (old == Values.STRING) {
+      c.textGarbage += textLength(c.bits[row]);
+    }
     c.kinds[row] = kind;
-    if (kind == Values.INTEGER || kind == Values.DOUBLE) {
+    if (kind >= Values.STRING && kind <= Values.DOUBLE) {
       c.bits[row] = bits;
     }
     if (c.refs != null) {
-      c.refs[row] = ref;
+      c.refs[row] = kind == Values.JSON ? ref : null;
     }
     c.his[row] = hi;
     c.los[row] = lo;
@@ -279,13 +408,96 @@ public final class TableData {
     }
   }
 
+  /**
+   * Rewrites the text arenas that are mostly garbage, keeping only the live strings. Invalidates
+   * every {@link #textRef} taken before: call it only between transactions.
+   */
+  public void compactText() {
+    for (Column c : columns) {
+      if (c.textGarbage > 64 * 1024 && c.textGarbage * 2L > c.textUsed) {
+        c.compactText(Math.min(rowCount, c.kinds.length));
+      }
+    }
+  }
+
   /** One column's parallel arrays, indexed by row; {@code bits} and {@code refs} exist only once needed. */
   private static final class Column {
+    private static final byte[] NO_TEXT = new byte[0];
+
     byte[] kinds = new byte[0];
-    long[] bits;
-    Object[] refs;
+    long[] bits; // numbers, booleans' nothing, strings' textRef
+    Object[] refs; // JSON trees
     long[] his = new long[0];
     int[] los = new int[0];
+    byte[] text = NO_TEXT;
+    int textUsed;
+    long textGarbage; // bytes of overwritten strings (an upper bound: undo may revive some)
+
+    long append(String s) {
+      int n = s.length();
+      reserveText(n);
+      byte[] t = text;
+      int start = textUsed;
+      for (int i = 0; i < n; i++) {
+        char ch = s.charAt(i);
+        if (ch >= 0x80) {
+          byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+          return append(utf8, 0, utf8.length);
+        }
+        t[start + i] = (byte) ch;
+      }
+      textUsed = start + n;
+      return textRef(start, n);
+    }
+
+    long append(byte[] src, int off, int len) {
+      reserveText(len);
+      int start = textUsed;
+      if (len <= 32) {
+        byte[] t = text;
+        for (int i = 0; i < len; i++) {
+          t[start + i] = src[off + i];
+        }
+      } else {
+        System.arraycopy(src, off, text, start, len);
+      }
+      textUsed = start + len;
+      return textRef(start, len);
+    }
+
+    private void reserveText(int more) {
+      long need = (long) textUsed + more;
+      if (need > text.length) {
+        if (need > Integer.MAX_VALUE - 16) {
+          throw new IllegalStateException("A column's strings exceed 2 GiB");
+        }
+        long cap = Math.max(need, Math.max(256, (long) text.length * 2));
+        text = Arrays.copyOf(text, (int) Math.min(cap, Integer.MAX_VALUE - 16));
+      }
+    }
+
+    /** Copies the live strings of rows [0, rows) into a new arena; a new array, so old readers are unaffected. */
+    void compactText(int rows) {
+      long live = 0;
+      for (int r = 0; r < rows; r++) {
+        if (kinds[r] == Values.STRING) {
+          live += textLength(bits[r]);
+        }
+      }
+      byte[] fresh = new byte[(int) Math.max(256, live + (live >> 2))];
+      int p = 0;
+      for (int r = 0; r < rows; r++) {
+        if (kinds[r] == Values.STRING) {
+          int len = textLength(bits[r]);
+          System.arraycopy(text, textOffset(bits[r]), fresh, p, len);
+          bits[r] = textRef(p, len);
+          p += len;
+        }
+      }
+      text = fresh;
+      textUsed = p;
+      textGarbage = 0;
+    }
 
     void ensure(int row, byte kind, int hint) {
       if (row >= kinds.length) {
@@ -303,10 +515,10 @@ public final class TableData {
           refs = Arrays.copyOf(refs, cap);
         }
       }
-      if (bits == null && (kind == Values.INTEGER || kind == Values.DOUBLE)) {
+      if (bits == null && kind >= Values.STRING && kind <= Values.DOUBLE) {
         bits = new long[kinds.length];
       }
-      if (refs == null && (kind == Values.STRING || kind == Values.JSON)) {
+      if (refs == null && kind == Values.JSON) {
         refs = new Object[kinds.length];
       }
     }

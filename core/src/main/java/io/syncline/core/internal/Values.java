@@ -144,22 +144,6 @@ public final class Values {
     }
   }
 
-  public static boolean sameContent(byte k1, long b1, Object r1, byte k2, long b2, Object r2) {
-    if (k1 != k2) {
-      return false;
-    }
-    switch (k1) {
-      case STRING:
-      case JSON:
-        return r1.equals(r2);
-      case INTEGER:
-      case DOUBLE:
-        return b1 == b2;
-      default:
-        return true;
-    }
-  }
-
   /**
    * A total order on contents, used only to break ties between different contents with
    * identical stamps (a client-id collision), so every replica keeps the same one.
