@@ -37,23 +37,41 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code coldStart}: opening a 1,000,000-cell store from each persister.
  * </ul>
  *
- * <p>Run: {@code java -jar bench/target/syncline-bench.jar durability [--seconds S]}.
+ * <p>Run: {@code java -jar bench/target/syncline-bench.jar durability [part...] [--seconds S]}, where
+ * the parts are the names above (default: all of them).
  */
 final class DurabilityBench {
   private DurabilityBench() {}
 
-  static void run(double seconds) throws Exception {
+  static void run(double seconds, List<String> parts) throws Exception {
+    List<String> known = List.of("fsync", "journal", "sqlite", "autosave", "coldStart");
+    for (String p : parts) {
+      if (!known.contains(p)) {
+        throw new IllegalArgumentException("unknown durability part '" + p + "'; use " + known);
+      }
+    }
+    java.util.function.Predicate<String> wanted = p -> parts.isEmpty() || parts.contains(p);
     Path dir = Files.createTempDirectory("syncline-durability");
     try {
-      fsync(dir, seconds);
-      for (int threads : new int[] {1, 4, 16}) {
-        journal(dir.resolve("journal-" + threads), threads, seconds);
+      if (wanted.test("fsync")) {
+        fsync(dir, seconds);
       }
       for (int threads : new int[] {1, 4, 16}) {
-        sqlite(dir.resolve("sqlite-" + threads + ".db"), threads, seconds);
+        if (wanted.test("journal")) {
+          journal(dir.resolve("journal-" + threads), threads, seconds);
+        }
       }
-      autosave(dir);
-      coldStart(dir);
+      for (int threads : new int[] {1, 4, 16}) {
+        if (wanted.test("sqlite")) {
+          sqlite(dir.resolve("sqlite-" + threads + ".db"), threads, seconds);
+        }
+      }
+      if (wanted.test("autosave")) {
+        autosave(dir);
+      }
+      if (wanted.test("coldStart")) {
+        coldStart(dir);
+      }
     } finally {
       deleteTree(dir);
     }
@@ -167,29 +185,67 @@ final class DurabilityBench {
     return done.get() / ((System.nanoTime() - t0) / 1e9);
   }
 
+  /**
+   * W1's writer with auto-save off, on with {@link FilePersister} and on with
+   * {@link SqlitePersister} (50 ms throttle), interleaved for {@value #AUTOSAVE_ROUNDS} rounds
+   * after a warm-up round, each run on a fresh store and directory after a full GC. Prints every
+   * run, then per persister the median writer time and its ratio to the median with auto-save
+   * off, and how long {@code close()} took to write what was left.
+   */
   private static void autosave(Path dir) throws Exception {
     Ops ops = WorkloadData.fill(WorkloadData.SEED_W1, 100_000);
-    for (String mode : new String[] {"off", "off", "file", "off", "sqlite", "off"}) {
-      Store store = Workloads.replica(0);
-      Persister p = switch (mode) {
-        case "file" -> FilePersister.builder(store, dir.resolve("autosave-file")).throttle(Duration.ofMillis(50)).build();
-        case "sqlite" -> SqlitePersister.builder(store, dir.resolve("autosave.db")).throttle(Duration.ofMillis(50)).build();
-        default -> null;
-      };
-      if (p != null) {
-        p.startAutoSave();
+    String[] modes = {"off", "file", "sqlite"};
+    java.util.Map<String, List<Double>> writer = new java.util.HashMap<>();
+    java.util.Map<String, List<Double>> closing = new java.util.HashMap<>();
+    for (int round = 0; round <= AUTOSAVE_ROUNDS; round++) {
+      for (String mode : modes) {
+        Path where = dir.resolve("autosave-" + round + "-" + mode);
+        Store store = Workloads.replica(0);
+        Persister p = switch (mode) {
+          case "file" -> FilePersister.builder(store, where).throttle(Duration.ofMillis(50)).build();
+          case "sqlite" -> SqlitePersister.builder(store, where.resolveSibling(where.getFileName() + ".db"))
+              .throttle(Duration.ofMillis(50)).build();
+          default -> null;
+        };
+        if (p != null) {
+          p.startAutoSave();
+        }
+        Measure.gc();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < ops.n; i += Workloads.TX_SIZE) {
+          Workloads.writeTx(store, ops, i, Math.min(ops.n, i + Workloads.TX_SIZE));
+        }
+        long t1 = System.nanoTime();
+        if (p != null) {
+          p.close();
+        }
+        double ms = (t1 - t0) / 1e6;
+        double closeMs = (System.nanoTime() - t1) / 1e6;
+        if (round == 0) {
+          continue; // warm-up
+        }
+        writer.computeIfAbsent(mode, m -> new ArrayList<>()).add(ms);
+        closing.computeIfAbsent(mode, m -> new ArrayList<>()).add(closeMs);
+        print(new Json().obj().str("bench", "autosave").str("persister", mode).num("round", round)
+            .num("writerMs", ms).num("opsPerSec", ops.n / (ms / 1000)).num("closeMs", closeMs));
       }
-      long t0 = System.nanoTime();
-      for (int i = 0; i < ops.n; i += Workloads.TX_SIZE) {
-        Workloads.writeTx(store, ops, i, Math.min(ops.n, i + Workloads.TX_SIZE));
-      }
-      double ms = (System.nanoTime() - t0) / 1e6;
-      if (p != null) {
-        p.close();
-      }
-      print(new Json().obj().str("bench", "autosave").str("persister", mode).num("writerMs", ms)
-          .num("opsPerSec", ops.n / (ms / 1000)));
     }
+    double off = median(writer.get("off"));
+    for (String mode : modes) {
+      double m = median(writer.get(mode));
+      print(new Json().obj().str("bench", "autosaveSummary").str("persister", mode).num("rounds", AUTOSAVE_ROUNDS)
+          .num("medianWriterMs", m).num("opsPerSec", ops.n / (m / 1000)).num("writerTimeVsOff", m / off)
+          .num("medianCloseMs", median(closing.get(mode))));
+    }
+  }
+
+  private static final int AUTOSAVE_ROUNDS = 7;
+
+  private static double median(List<Double> xs) {
+    List<Double> sorted = new ArrayList<>(xs);
+    java.util.Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static void coldStart(Path dir) throws Exception {

@@ -60,7 +60,7 @@ public final class Main {
     }
     String which = positional.isEmpty() ? "all" : positional.get(0);
     if (which.equals("durability")) {
-      DurabilityBench.run(durabilitySeconds);
+      DurabilityBench.run(durabilitySeconds, positional.subList(1, positional.size()));
       return;
     }
     List<String> workloads = new ArrayList<>();
@@ -88,7 +88,8 @@ public final class Main {
         + " [--timeout S] [--jvm-opt X]...\n"
         + "  --warmup N: before the measured run, run the same workload N times in the same JVM on fresh stores and"
         + " discard the results (JIT warm-up, WORKLOADS.md §6); default 0, a cold JVM as the peers are measured\n"
-        + "  durability [--seconds S]: fsync rate, SYNC journal vs SQLite synchronous=FULL at 1/4/16 writers,"
+        + "  durability [fsync|journal|sqlite|autosave|coldStart]... [--seconds S] (default all): fsync rate, SYNC"
+        + " journal vs SQLite synchronous=FULL at 1/4/16 writers,"
         + " auto-save cost, cold start from each persister");
   }
 

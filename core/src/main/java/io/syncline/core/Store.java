@@ -63,6 +63,7 @@ public final class Store {
   final ChangeLog changeLog;
   final Listeners listeners = new Listeners();
   final UndoLog undo = new UndoLog();
+  private final PendingChangeset.Recorder pending = new PendingChangeset.Recorder();
   private final Map<String, Mutator> mutators = new ConcurrentHashMap<>();
   private final VectorState vector = new VectorState();
   int[] seenClients = new int[4];
@@ -226,7 +227,9 @@ public final class Store {
       cs = new Changeset(from, seq, mutator, args, changesOf(u));
       logged = cs;
     } else if (changeLog.active()) {
-      logged = new PendingChangeset(this, u, from, seq, mutator, args);
+      logged = pending.record(this, u, from, seq, mutator, args);
+    } else {
+      pending.reset();
     }
     List<Runnable> events = listeners.wantsEvents() ? Events.collect(this, u, origin) : null;
     compactTouched(u);

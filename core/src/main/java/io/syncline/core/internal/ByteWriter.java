@@ -94,18 +94,19 @@ public final class ByteWriter {
     int lenAt = pos;
     // Fast path: pure ASCII strings (the overwhelming case for ids) are copied char by char.
     if (n < 128) {
+      byte[] b = buf;
       int p = pos + 1;
+      int seen = 0; // no early exit: a branch-free loop that C2 unrolls; ASCII is checked after
       for (int i = 0; i < n; i++) {
         char c = s.charAt(i);
-        if (c >= 0x80) {
-          writeStringSlow(s, lenAt);
-          return;
-        }
-        buf[p++] = (byte) c;
+        seen |= c;
+        b[p + i] = (byte) c;
       }
-      buf[lenAt] = (byte) n;
-      pos = p;
-      return;
+      if (seen < 0x80) {
+        b[lenAt] = (byte) n;
+        pos = p + n;
+        return;
+      }
     }
     writeStringSlow(s, lenAt);
   }

@@ -438,13 +438,15 @@ public final class TableData {
       reserveText(n);
       byte[] t = text;
       int start = textUsed;
+      int seen = 0; // no early exit: a branch-free loop that C2 unrolls; ASCII is checked after
       for (int i = 0; i < n; i++) {
         char ch = s.charAt(i);
-        if (ch >= 0x80) {
-          byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-          return append(utf8, 0, utf8.length);
-        }
+        seen |= ch;
         t[start + i] = (byte) ch;
+      }
+      if (seen >= 0x80) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8); // overwrites the bytes just written
+        return append(utf8, 0, utf8.length);
       }
       textUsed = start + n;
       return textRef(start, n);
