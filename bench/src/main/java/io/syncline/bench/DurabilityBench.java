@@ -187,8 +187,10 @@ final class DurabilityBench {
 
   /**
    * W1's writer with auto-save off, on with {@link FilePersister} and on with
-   * {@link SqlitePersister} (50 ms throttle), interleaved for {@value #AUTOSAVE_ROUNDS} rounds
-   * after a warm-up round, each run on a fresh store and directory after a full GC. Prints every
+   * {@link SqlitePersister} (50 ms throttle, 1 s maximum delay; {@code -Dautosave.throttle=MS} and
+   * {@code -Dautosave.maxDelay=MS} change them),
+   * interleaved in rotating order for {@value #AUTOSAVE_ROUNDS} rounds after a warm-up round, each
+   * run on a fresh store and directory after a full GC. Prints every
    * run, then per persister the median writer time and its ratio to the median with auto-save
    * off, and how long {@code close()} took to write what was left.
    */
@@ -198,13 +200,16 @@ final class DurabilityBench {
     java.util.Map<String, List<Double>> writer = new java.util.HashMap<>();
     java.util.Map<String, List<Double>> closing = new java.util.HashMap<>();
     for (int round = 0; round <= AUTOSAVE_ROUNDS; round++) {
-      for (String mode : modes) {
+      for (int m = 0; m < modes.length; m++) {
+        String mode = modes[(m + round) % modes.length]; // rotated: no mode always follows another
         Path where = dir.resolve("autosave-" + round + "-" + mode);
         Store store = Workloads.replica(0);
+        Duration throttle = Duration.ofMillis(Long.getLong("autosave.throttle", 50));
+        Duration maxDelay = Duration.ofMillis(Long.getLong("autosave.maxDelay", 1000));
         Persister p = switch (mode) {
-          case "file" -> FilePersister.builder(store, where).throttle(Duration.ofMillis(50)).build();
+          case "file" -> FilePersister.builder(store, where).throttle(throttle).maxDelay(maxDelay).build();
           case "sqlite" -> SqlitePersister.builder(store, where.resolveSibling(where.getFileName() + ".db"))
-              .throttle(Duration.ofMillis(50)).build();
+              .throttle(throttle).maxDelay(maxDelay).build();
           default -> null;
         };
         if (p != null) {
@@ -224,8 +229,8 @@ final class DurabilityBench {
         if (round == 0) {
           continue; // warm-up
         }
-        writer.computeIfAbsent(mode, m -> new ArrayList<>()).add(ms);
-        closing.computeIfAbsent(mode, m -> new ArrayList<>()).add(closeMs);
+        writer.computeIfAbsent(mode, k -> new ArrayList<>()).add(ms);
+        closing.computeIfAbsent(mode, k -> new ArrayList<>()).add(closeMs);
         print(new Json().obj().str("bench", "autosave").str("persister", mode).num("round", round)
             .num("writerMs", ms).num("opsPerSec", ops.n / (ms / 1000)).num("closeMs", closeMs));
       }
@@ -239,7 +244,7 @@ final class DurabilityBench {
     }
   }
 
-  private static final int AUTOSAVE_ROUNDS = 7;
+  private static final int AUTOSAVE_ROUNDS = 12;
 
   private static double median(List<Double> xs) {
     List<Double> sorted = new ArrayList<>(xs);

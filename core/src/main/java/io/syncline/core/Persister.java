@@ -6,8 +6,9 @@ import java.util.function.Consumer;
  * Keeps one {@link Store} on durable storage, as TinyBase's persisters do. {@link #load()} merges
  * what storage holds into the store (stamps included, so a reloaded store merges and syncs
  * exactly like the one that was saved); {@link #save()} writes the store's whole state;
- * {@link #startAutoSave()} attaches a {@link ChangeLog} tailer that, once per throttle window,
- * writes only the rows and values changed in that window; {@link #startAutoLoad()} watches the
+ * {@link #startAutoSave()} listens to commits ({@link Store#addCommitListener}) and, once per
+ * {@link ThrottleWindow}, writes only the cells and values changed since its last write
+ * ({@link Store#deltaSince} the vector storage holds); {@link #startAutoLoad()} watches the
  * storage for changes made by another process and merges them in.
  *
  * <p>Implementations do their I/O on a background worker; {@code load()} and {@code save()}

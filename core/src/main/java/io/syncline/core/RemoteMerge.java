@@ -30,6 +30,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
   private long maxHi;
   private int maxLo;
   private boolean any;
+  private boolean changed;
 
   RemoteMerge(Store store, boolean apply) {
     this.store = store;
@@ -156,6 +157,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
       }
     }
     int client = lo & Stamp.MAX_CLIENT_ID;
+    changed = true;
     store.noteClient(client);
     if (record) {
       store.undo.add(t, r, c, hi, lo);
@@ -174,6 +176,11 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     byte old = t.kind(r, c);
     Object theirs = old == Values.STRING ? t.value(r, c) : t.ref(r, c);
     return Values.compareContent(kind, bits, mine, old, t.bits(r, c), theirs);
+  }
+
+  /** True if some cell or value was written. */
+  boolean changed() {
+    return changed;
   }
 
   /** Moves the clock past the newest stamp received and compacts indexes that grew. */

@@ -64,6 +64,7 @@ public final class Store {
   final Listeners listeners = new Listeners();
   final UndoLog undo = new UndoLog();
   private final PendingChangeset.Recorder pending = new PendingChangeset.Recorder();
+  private Runnable[] commitListeners = new Runnable[0];
   private final Map<String, Mutator> mutators = new ConcurrentHashMap<>();
   private final VectorState vector = new VectorState();
   int[] seenClients = new int[4];
@@ -254,8 +255,25 @@ public final class Store {
       if (cs != null && listeners.wantsChangesets()) {
         listeners.fire(cs, origin);
       }
+      for (Runnable r : commitListeners) {
+        r.run();
+      }
     }
     return position;
+  }
+
+  /**
+   * Commits a remote merge. If nobody needed it recorded, the undo log is empty and
+   * {@link #commit} has nothing to report, but commit listeners must still hear that data changed.
+   */
+  private void commitRemote(RemoteMerge merge, String from, long seq, String mutator, Object args) {
+    boolean recorded = undo.size > 0;
+    commit(Origin.REMOTE, from, seq, mutator, args);
+    if (!recorded && merge.changed()) {
+      for (Runnable r : commitListeners) {
+        r.run();
+      }
+    }
   }
 
   private List<Change> changesOf(UndoLog u) {
@@ -670,6 +688,35 @@ public final class Store {
     return listeners.addChangeset(listener);
   }
 
+  /**
+   * Runs {@code callback} after every commit that changed something, local or remote, on the
+   * committing thread with the store lock held. Unlike the other listeners it is told nothing
+   * and costs the commit nothing to prepare: it suits a consumer that only needs to know when to
+   * look, such as a persister that saves {@link #deltaSince} its last save. Keep it short:
+   * schedule work, do not do it.
+   */
+  public Subscription addCommitListener(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    lock.lock();
+    try {
+      Runnable[] next = java.util.Arrays.copyOf(commitListeners, commitListeners.length + 1);
+      next[next.length - 1] = callback;
+      commitListeners = next;
+    } finally {
+      lock.unlock();
+    }
+    return () -> {
+      lock.lock();
+      try {
+        List<Runnable> rest = new java.util.ArrayList<>(List.of(commitListeners));
+        rest.remove(callback);
+        commitListeners = rest.toArray(new Runnable[0]);
+      } finally {
+        lock.unlock();
+      }
+    };
+  }
+
   // ---- sync ---------------------------------------------------------------------------------
 
   /** What this replica's state is known to contain; see {@link VersionVector}. */
@@ -745,7 +792,7 @@ public final class Store {
       }
       merge.finish();
       vector.merge(delta.version());
-      commit(Origin.REMOTE, delta.source(), 0, null, null);
+      commitRemote(merge, delta.source(), 0, null, null);
     } finally {
       lock.unlock();
     }
@@ -803,7 +850,7 @@ public final class Store {
       RemoteMerge merge = new RemoteMerge(this, true);
       merge.changes(changeset.changes());
       merge.finish();
-      commit(Origin.REMOTE, changeset.origin(), changeset.sequence(), changeset.mutator(), changeset.args());
+      commitRemote(merge, changeset.origin(), changeset.sequence(), changeset.mutator(), changeset.args());
     } finally {
       lock.unlock();
     }
@@ -845,6 +892,9 @@ public final class Store {
       }
       if (listeners.wantsChangesets()) {
         listeners.fire(changeset, Origin.LOCAL);
+      }
+      for (Runnable r : commitListeners) {
+        r.run();
       }
     } finally {
       lock.unlock();

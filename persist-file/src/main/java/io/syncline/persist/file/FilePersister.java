@@ -4,13 +4,13 @@
 package io.syncline.persist.file;
 
 import io.syncline.core.Change;
-import io.syncline.core.ChangeLog;
 import io.syncline.core.Changeset;
 import io.syncline.core.Delta;
 import io.syncline.core.Persister;
 import io.syncline.core.Durability;
 import io.syncline.core.Store;
 import io.syncline.core.Subscription;
+import io.syncline.core.ThrottleWindow;
 import io.syncline.core.VersionVector;
 import io.syncline.persist.file.internal.ChecksummedFileReader;
 import io.syncline.persist.file.internal.KeyAssignments;
@@ -43,7 +43,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -60,10 +59,12 @@ import java.util.function.Consumer;
  *
  * <h2>Auto-save</h2>
  *
- * {@link #startAutoSave()} attaches a change-log tailer. The first change after a quiet period
- * opens a throttle window; when it closes, the worker drains the tailer, merges the changes into
- * its mirror of what is on disk, and rewrites only the files of the keys whose rows or values
- * changed in the window. Keys of the whole batch are resolved before any file is written; a row
+ * {@link #startAutoSave()} listens to commits, which drive a {@link ThrottleWindow}:
+ * {@code throttle} after the last commit of a burst (or {@code maxDelay} after its first, if the
+ * writes go on), the worker takes {@code store.deltaSince} the vector its mirror of the disk
+ * holds (exactly the newest state of every cell and value changed since, with no copy kept while
+ * they wait, so recording them costs the writing thread nothing), merges it into the mirror, and
+ * rewrites only the files of the keys whose rows or values changed. Keys of the whole batch are resolved before any file is written; a row
  * whose builder key changed is written to its new file and removed from its old one; every key
  * file is written at most once per batch. A failed batch is retried in the next window with
  * nothing lost: the dirty set is cleared only after the index is written.
@@ -117,7 +118,7 @@ public final class FilePersister implements Persister {
   private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
   private volatile Status status = Status.IDLE;
-  private final AtomicBoolean batchScheduled = new AtomicBoolean();
+  private final ThrottleWindow window;
   private final AtomicLong batchesWritten = new AtomicLong();
   private final AtomicLong filesWritten = new AtomicLong();
   private volatile boolean closed;
@@ -133,7 +134,7 @@ public final class FilePersister implements Persister {
   private boolean valuesDirty;
   private boolean indexDirty;
   private VersionVector version = VersionVector.EMPTY;
-  private ChangeLog.Tailer tailer;
+  private Subscription commits; // non-null while auto-saving
   private ScheduledFuture<?> autoLoadTask;
   private byte[] lastIndexBytes;
   private final Map<String, Integer> fileChecksums = new HashMap<>(); // as last read or written
@@ -161,6 +162,8 @@ public final class FilePersister implements Persister {
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     executor.setRemoveOnCancelPolicy(true);
     this.worker = executor;
+    this.window = new ThrottleWindow(b.throttle, b.maxDelay.compareTo(b.throttle) < 0 ? b.throttle : b.maxDelay,
+        executor, this::runBatch);
   }
 
   /** Starts configuring a persister of {@code store} into {@code directory}. */
@@ -228,7 +231,7 @@ public final class FilePersister implements Persister {
   /** {@link #startAutoSave()} without waiting. */
   public CompletableFuture<Void> startAutoSaveAsync() {
     return submit(() -> {
-      if (tailer == null) {
+      if (commits == null) {
         ensureJournal();
         captureFullState(true);
         autoSaving = true;
@@ -272,7 +275,7 @@ public final class FilePersister implements Persister {
   /** {@link #flush()} without waiting. */
   public CompletableFuture<Void> flushAsync() {
     return submit(() -> {
-      drainTailer();
+      drainChanges();
       persistDirty();
       return null;
     });
@@ -292,11 +295,11 @@ public final class FilePersister implements Persister {
         autoLoadTask.cancel(false);
         autoLoadTask = null;
       }
-      if (tailer != null) {
+      if (commits != null) {
         autoSaving = false;
-        drainTailer();
-        tailer.close();
-        tailer = null;
+        drainChanges();
+        commits.close();
+        commits = null;
         if (journal != null) {
           store.detachJournal(journal);
         }
@@ -469,82 +472,56 @@ public final class FilePersister implements Persister {
   // ---------------------------------------------------------------------------------------------
   // Auto-save
 
-  /** Runs on the store's writing thread: must only schedule. */
-  private void scheduleBatch() {
-    scheduleBatch(throttle.toMillis());
-  }
-
-  private void scheduleBatch(long delayMillis) {
-    if (!closed && batchScheduled.compareAndSet(false, true)) {
-      try {
-        worker.schedule(this::runBatch, delayMillis, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        batchScheduled.set(false); // shutting down: close() writes what is left
-      }
-    }
-  }
-
   private void runBatch() {
-    batchScheduled.set(false);
-    if (tailer == null) {
+    if (commits == null || closed) {
       return;
     }
     try {
-      drainTailer();
+      drainChanges();
       persistDirty();
     } catch (Throwable t) {
       report(t);
-      // Retry in the next window (at least 100 ms away); the dirty set is intact.
-      scheduleBatch(Math.max(throttle.toMillis(), 100));
+      // Retry in a later window (at least 100 ms away); the dirty set is intact.
+      window.retryAfter(throttle.compareTo(RETRY) > 0 ? throttle : RETRY);
     }
   }
 
-  /** Moves every unread changeset into the mirror, with the version vector matching them. */
-  private void drainTailer() {
-    if (tailer == null) {
+  private static final Duration RETRY = Duration.ofMillis(100);
+
+  /**
+   * Merges into the mirror everything the store changed since the vector the mirror holds, and
+   * moves that vector to the store's of the same instant.
+   */
+  private void drainChanges() {
+    if (commits == null) {
       return;
     }
     mergeLoaded();
-    List<Changeset> polled = new ArrayList<>();
-    VersionVector[] vv = new VersionVector[1];
-    // The store commits and appends to its change log under its lock, which atomically()
-    // holds: the version vector and the tailer's lag describe the same instant. Polling exactly
-    // that many changesets afterwards, outside the store lock, yields the changesets the vector
-    // covers without holding up writers while they are materialised.
-    long[] lag = new long[1];
+    Delta[] delta = new Delta[1];
+    VersionVector base = version;
+    // deltaSince runs under the store lock, which atomically() holds: the delta, its vector and
+    // the journal mark describe the same instant.
     store.atomically(() -> {
-      vv[0] = store.versionVector();
-      lag[0] = tailer.lag();
+      delta[0] = store.deltaSince(base);
       markJournal();
       return null;
     });
-    for (long remaining = lag[0]; remaining > 0; ) {
-      List<Changeset> batch = tailer.poll((int) Math.min(remaining, 4096));
-      if (batch.isEmpty()) {
-        break;
-      }
-      polled.addAll(batch);
-      remaining -= batch.size();
-    }
-    for (Changeset changeset : polled) {
-      mergeAll(changeset.changes());
-    }
-    if (!vv[0].equals(version)) {
-      version = version.merge(vv[0]);
+    mergeAll(delta[0].changes());
+    if (!delta[0].version().equals(version)) {
+      version = version.merge(delta[0].version());
       indexDirty = true;
     }
   }
 
-  /** Takes the whole store (and, if asked, attaches the tailer at the same instant). */
-  private void captureFullState(boolean attachTailer) {
+  /** Takes the whole store (and, if asked, starts listening to commits at the same instant). */
+  private void captureFullState(boolean listen) {
     mergeLoaded();
     Delta[] state = new Delta[1];
     store.atomically(() -> {
-      if (attachTailer) {
-        tailer = store.changeLog().tailer("file-persister " + directory);
-        tailer.onAppend(this::scheduleBatch); // no append can slip in before this: lock held
+      if (listen) {
+        commits = store.addCommitListener(window::onCommit); // no commit can slip in before this: lock held
       }
-      if (attachTailer && journal != null && journalDurability != null) {
+      if (listen && journal != null && journalDurability != null) {
         store.attachJournal(journal, journalDurability);
       }
       state[0] = store.fullState();
@@ -803,7 +780,7 @@ public final class FilePersister implements Persister {
         } else {
           store.applyChangeset(changeset);
         }
-        mergeAll(changeset.changes()); // written by the next batch, with or without a tailer
+        mergeAll(changeset.changes()); // written by the next batch, auto-saving or not
         replayed++;
       } catch (RuntimeException e) {
         skip(new PersistFileException("The store refused journaled changeset "
@@ -971,6 +948,7 @@ public final class FilePersister implements Persister {
     private final Path directory;
     private FileSystem fs = FileSystem.SYSTEM;
     private Duration throttle = Duration.ofMillis(50);
+    private Duration maxDelay = Duration.ofSeconds(1);
     private Duration autoLoadInterval = Duration.ofSeconds(1);
     private PersistenceKeyResolver resolver = PersistenceKeyResolver.single();
     private KeyProvider keys;
@@ -981,12 +959,25 @@ public final class FilePersister implements Persister {
       this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
     }
 
-    /** How long auto-save collects changes before writing them; 50 ms by default. */
+    /** How long after the last commit of a burst auto-save writes; 50 ms by default. */
     public Builder throttle(Duration throttle) {
       if (throttle.isNegative()) {
         throw new IllegalArgumentException("throttle must not be negative: " + throttle);
       }
       this.throttle = throttle;
+      return this;
+    }
+
+    /**
+     * How long auto-save may wait, after the first commit of a burst, for the writes to pause
+     * before it writes anyway; 1 s by default, never less than the throttle. See
+     * {@link ThrottleWindow}.
+     */
+    public Builder maxDelay(Duration maxDelay) {
+      if (maxDelay.isNegative()) {
+        throw new IllegalArgumentException("maxDelay must not be negative: " + maxDelay);
+      }
+      this.maxDelay = maxDelay;
       return this;
     }
 

@@ -349,9 +349,19 @@ public final class SqliteCellStore implements AutoCloseable {
   }
 
   private int upsert(Collection<? extends Change> changes, long seq) throws SQLException {
-    if (upsertCell == null) {
-      upsertCell = connection.prepareStatement(SqliteFormat.UPSERT_CELL);
-      upsertValue = connection.prepareStatement(SqliteFormat.UPSERT_VALUE);
+    if (upsertCell == null || upsertValue == null) {
+      // both or neither: a failed preparation (say, a missing table) is retried by the next write
+      PreparedStatement cell = connection.prepareStatement(SqliteFormat.UPSERT_CELL);
+      try {
+        upsertValue = connection.prepareStatement(SqliteFormat.UPSERT_VALUE);
+      } catch (SQLException e) {
+        cell.close();
+        throw e;
+      }
+      if (upsertCell != null) {
+        upsertCell.close();
+      }
+      upsertCell = cell;
     }
     int rows = 0;
     int cells = 0;

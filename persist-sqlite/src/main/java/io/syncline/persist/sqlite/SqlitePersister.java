@@ -1,22 +1,16 @@
 package io.syncline.persist.sqlite;
 
 import io.syncline.core.Change;
-import io.syncline.core.CellChange;
-import io.syncline.core.ChangeLog;
-import io.syncline.core.Changeset;
 import io.syncline.core.Delta;
 import io.syncline.core.Persister;
 import io.syncline.core.Store;
 import io.syncline.core.Subscription;
-import io.syncline.core.ValueChange;
+import io.syncline.core.ThrottleWindow;
 import io.syncline.core.VersionVector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -45,12 +38,15 @@ import java.util.function.Consumer;
  *
  * <h2>Auto-save</h2>
  *
- * {@link #startAutoSave()} first writes what the database lacks ({@code store.deltaSince} the
- * stored vector), then attaches a change-log tailer. The first changeset after a quiet period
- * opens a throttle window; when it closes, the worker drains the tailer, collapses the window to
- * the newest change per cell and value ({@link ChangeLog#collapse}), and writes only those, in one
- * transaction. Changesets this persister itself loaded are skipped: the database has them. A
- * failed batch stays pending and is retried in the next window.
+ * {@link #startAutoSave()} writes what the database lacks ({@code store.deltaSince} the stored
+ * vector) and from then on keeps the vector the database is known to hold. Commits drive a
+ * {@link ThrottleWindow}: {@code throttle} after the last commit of a burst (or {@code maxDelay}
+ * after its first, if the writes go on), the worker takes {@code store.deltaSince} that vector: exactly the newest
+ * state of every cell and value changed since, whoever changed it, with no copy of the changes
+ * kept while they wait. It writes those in one transaction. Changes this persister loaded are
+ * not written back: the vector covers them. A failed batch is retried in a later window; the
+ * next delta still holds everything it had. Recording the changes costs the writing thread
+ * nothing; the store's change index already knows them.
  *
  * <h2>Auto-load</h2>
  *
@@ -79,7 +75,7 @@ public final class SqlitePersister implements Persister {
   private final ScheduledExecutorService worker;
   private final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
-  private final AtomicBoolean batchScheduled = new AtomicBoolean();
+  private final ThrottleWindow window;
   private volatile Thread workerThread;
   private volatile Status status = Status.IDLE;
   private volatile boolean autoSaving;
@@ -88,14 +84,13 @@ public final class SqlitePersister implements Persister {
 
   // Worker-thread state.
   private SqliteCellStore cells;
-  private ChangeLog.Tailer tailer;
+  private Subscription commits; // non-null while auto-saving
   private ScheduledFuture<?> autoLoadTask;
   /** The store holds every database row whose {@code seq} is at most this; -1 before a load. */
   private long loadedCounter = -1;
   private long lastDataVersion;
-  private final Map<Object, Change> pending = new LinkedHashMap<>();
-  private VersionVector pendingVersion;
-  private long pendingSequence;
+  /** The database holds every cell of the store up to this vector (written or loaded). */
+  private VersionVector saved = VersionVector.EMPTY;
 
   private SqlitePersister(Builder b) {
     this.store = b.store;
@@ -115,6 +110,8 @@ public final class SqlitePersister implements Persister {
     executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     executor.setRemoveOnCancelPolicy(true);
     this.worker = executor;
+    this.window = new ThrottleWindow(b.throttle, b.maxDelay.compareTo(b.throttle) < 0 ? b.throttle : b.maxDelay,
+        executor, this::runBatch);
   }
 
   /** Starts configuring a persister of {@code store} into the database file {@code dbFile}. */
@@ -174,24 +171,13 @@ public final class SqlitePersister implements Persister {
     call(() -> {
       Delta[] state = new Delta[1];
       long[] sequence = new long[1];
-      store.transaction(tx -> {
+      store.atomically(() -> {
         state[0] = store.fullState();
         sequence[0] = store.sequence();
-        if (tailer != null) {
-          tailer.poll(Integer.MAX_VALUE); // the full state covers them
-        }
+        return null;
       });
-      try {
-        write(state[0].changes(), state[0].version(), sequence[0]);
-        pending.clear(); // covered by the full state
-        pendingVersion = null;
-      } catch (RuntimeException e) {
-        if (tailer != null) { // keep what the tailer had handed over: the next batch retries it
-          state[0].changes().forEach(this::addPending);
-          pendingSequence = Math.max(pendingSequence, sequence[0]);
-        }
-        throw e;
-      }
+      write(state[0].changes(), state[0].version(), sequence[0]);
+      saved = saved.merge(state[0].version());
       return null;
     });
   }
@@ -205,7 +191,7 @@ public final class SqlitePersister implements Persister {
    */
   public void flush() {
     call(() -> {
-      if (tailer != null) {
+      if (commits != null) {
         writePending();
       }
       return null;
@@ -223,24 +209,18 @@ public final class SqlitePersister implements Persister {
   @Override
   public void startAutoSave() {
     call(() -> {
-      if (tailer != null) {
+      if (commits != null) {
         return null;
       }
-      VersionVector onDisk = cells().version();
-      Delta[] missing = new Delta[1];
-      long[] sequence = new long[1];
-      store.transaction(tx -> {
-        tailer = store.changeLog().tailer("sqlite-persister " + file);
-        missing[0] = store.deltaSince(onDisk);
-        sequence[0] = store.sequence();
-      });
-      tailer.onAppend(this::scheduleBatch);
+      saved = saved.merge(cells().version());
+      commits = store.addCommitListener(window::onCommit); // before the first delta: no commit slips by
       autoSaving = true;
-      // Through the pending set: if this first write fails, the next batch retries it.
-      missing[0].changes().forEach(this::addPending);
-      pendingVersion = missing[0].version();
-      pendingSequence = Math.max(pendingSequence, sequence[0]);
-      writePending();
+      try {
+        writePending();
+      } catch (RuntimeException e) {
+        window.retryAfter(RETRY);
+        throw e;
+      }
       return null;
     });
   }
@@ -372,6 +352,7 @@ public final class SqlitePersister implements Persister {
    * row at or below {@link #loadedCounter}, and the snapshot holds every row above it.
    */
   private void apply(SqliteCellStore.Snapshot snapshot) {
+    saved = saved.merge(snapshot.version()); // the database holds all of it: never write it back
     if (snapshot.changes().isEmpty() && store.versionVector().dominates(snapshot.version())) {
       return;
     }
@@ -398,70 +379,39 @@ public final class SqlitePersister implements Persister {
     }
   }
 
-  /** Runs on the store's writing thread: must only schedule. */
-  private void scheduleBatch() {
-    if (!closed && batchScheduled.compareAndSet(false, true)) {
-      try {
-        worker.schedule(this::runBatch, throttle.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        batchScheduled.set(false); // shutting down: close() writes what is left
-      }
-    }
-  }
+  private static final Duration RETRY = Duration.ofMillis(100);
 
   private void runBatch() {
-    batchScheduled.set(false);
-    if (tailer == null) {
+    if (commits == null || closed) {
       return;
     }
     try {
       writePending();
     } catch (Throwable t) {
       report(t);
-      scheduleBatch(); // retry in the next window; pending is intact
+      window.retryAfter(throttle.compareTo(RETRY) > 0 ? throttle : RETRY); // the next delta still holds it all
     }
   }
 
-  /** Drains the tailer into {@link #pending}, collapsed, with the vector of the same instant. */
-  private void drain() {
-    List<Changeset> polled = new ArrayList<>();
-    VersionVector[] version = new VersionVector[1];
+  /**
+   * Writes everything the store changed since the database's vector, with the store's vector and
+   * sequence of the same instant (taken under the store lock, so the vector describes exactly the
+   * cells written).
+   */
+  private void writePending() {
+    Delta[] delta = new Delta[1];
     long[] sequence = new long[1];
-    // The store appends to its change log under its lock, which atomically() holds: the tailer's
-    // lag, the vector and the sequence describe one instant. Polling exactly that many changesets
-    // afterwards, outside the lock, yields the changesets the vector covers without holding up
-    // writers while they are materialised.
-    long[] lag = new long[1];
+    VersionVector base = saved;
     store.atomically(() -> {
-      lag[0] = tailer.lag();
-      version[0] = store.versionVector();
+      delta[0] = store.deltaSince(base);
       sequence[0] = store.sequence();
       return null;
     });
-    for (long remaining = lag[0]; remaining > 0; ) {
-      List<Changeset> batch = tailer.poll((int) Math.min(remaining, 4096));
-      if (batch.isEmpty()) {
-        break;
-      }
-      polled.addAll(batch);
-      remaining -= batch.size();
+    if (delta[0].isEmpty() && base.dominates(delta[0].version())) {
+      return;
     }
-    polled.removeIf(cs -> cs.origin().equals(loadSource));
-    ChangeLog.collapse(polled).forEach(this::addPending);
-    pendingVersion = pendingVersion == null ? version[0] : pendingVersion.merge(version[0]);
-    pendingSequence = Math.max(pendingSequence, sequence[0]);
-  }
-
-  private void addPending(Change change) {
-    Object key = change instanceof CellChange c ? List.of(c.table(), c.row(), c.cell()) : ((ValueChange) change).id();
-    pending.merge(key, change, (a, b) -> b.stamp().compareTo(a.stamp()) >= 0 ? b : a);
-  }
-
-  private void writePending() {
-    drain();
-    write(pending.values(), pendingVersion, pendingSequence);
-    pending.clear();
-    pendingVersion = null;
+    write(delta[0].changes(), delta[0].version(), sequence[0]);
+    saved = base.merge(delta[0].version());
   }
 
   private void write(java.util.Collection<? extends Change> changes, VersionVector version, long sequence) {
@@ -482,15 +432,13 @@ public final class SqlitePersister implements Persister {
       autoLoadTask.cancel(false);
       autoLoadTask = null;
     }
-    if (tailer != null) {
+    if (commits != null) {
       try {
         writePending();
       } finally {
-        tailer.close();
-        tailer = null;
+        commits.close();
+        commits = null;
         autoSaving = false;
-        pending.clear();
-        pendingVersion = null;
       }
     }
   }
@@ -568,6 +516,7 @@ public final class SqlitePersister implements Persister {
     private final Store store;
     private final Path file;
     private Duration throttle = Duration.ofMillis(50);
+    private Duration maxDelay = Duration.ofSeconds(1);
     private Duration autoLoadInterval = Duration.ofMillis(250);
     private SqliteCellStore.Sync sync = SqliteCellStore.Sync.FULL;
 
@@ -576,12 +525,25 @@ public final class SqlitePersister implements Persister {
       this.file = Objects.requireNonNull(file, "dbFile").toAbsolutePath();
     }
 
-    /** How long auto-save collects changes before writing them; 50 ms by default. */
+    /** How long after the last commit of a burst auto-save writes; 50 ms by default. */
     public Builder throttle(Duration throttle) {
       if (throttle == null || throttle.isNegative()) {
         throw new IllegalArgumentException("throttle must be zero or positive, was " + throttle);
       }
       this.throttle = throttle;
+      return this;
+    }
+
+    /**
+     * How long auto-save may wait, after the first commit of a burst, for the writes to pause
+     * before it writes anyway; 1 s by default, never less than the throttle. See
+     * {@link ThrottleWindow}.
+     */
+    public Builder maxDelay(Duration maxDelay) {
+      if (maxDelay == null || maxDelay.isNegative()) {
+        throw new IllegalArgumentException("maxDelay must be zero or positive, was " + maxDelay);
+      }
+      this.maxDelay = maxDelay;
       return this;
     }
 
