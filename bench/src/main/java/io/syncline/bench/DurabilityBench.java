@@ -244,7 +244,7 @@ final class DurabilityBench {
     }
   }
 
-  private static final int AUTOSAVE_ROUNDS = 12;
+  private static final int AUTOSAVE_ROUNDS = 20;
 
   private static double median(List<Double> xs) {
     List<Double> sorted = new ArrayList<>(xs);

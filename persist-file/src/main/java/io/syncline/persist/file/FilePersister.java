@@ -7,6 +7,7 @@ import io.syncline.core.Change;
 import io.syncline.core.Changeset;
 import io.syncline.core.Delta;
 import io.syncline.core.Persister;
+import io.syncline.core.PersisterListeners;
 import io.syncline.core.Durability;
 import io.syncline.core.Store;
 import io.syncline.core.Subscription;
@@ -36,7 +37,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -115,9 +115,7 @@ public final class FilePersister implements Persister {
   private final KeyProvider keys;
   private final Durability journalDurability;
   private final ScheduledExecutorService worker;
-  private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
-  private volatile Status status = Status.IDLE;
+  private final PersisterListeners listeners = new PersisterListeners(this);
   private final ThrottleWindow window;
   private final AtomicLong batchesWritten = new AtomicLong();
   private final AtomicLong filesWritten = new AtomicLong();
@@ -340,35 +338,21 @@ public final class FilePersister implements Persister {
 
   /** Registers a listener called on the worker thread with every background failure. */
   public Subscription addErrorListener(Consumer<Throwable> listener) {
-    Objects.requireNonNull(listener, "listener");
-    errorListeners.add(listener);
-    return () -> errorListeners.remove(listener);
+    return listeners.addErrorListener(listener);
   }
 
   /** Registers a listener called on the worker thread each time {@link #status()} changes. */
   public Subscription addStatusListener(Consumer<Status> listener) {
-    Objects.requireNonNull(listener, "listener");
-    statusListeners.add(listener);
-    return () -> statusListeners.remove(listener);
+    return listeners.addStatusListener(listener);
   }
 
   /** What the worker is doing now. */
   public Status status() {
-    return status;
+    return listeners.status();
   }
 
   private void setStatus(Status next) {
-    if (status == next) {
-      return;
-    }
-    status = next;
-    for (Consumer<Status> listener : statusListeners) {
-      try {
-        listener.accept(next);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "A status listener failed", e);
-      }
-    }
+    listeners.setStatus(next);
   }
 
   /**
@@ -460,13 +444,7 @@ public final class FilePersister implements Persister {
     } else {
       LOG.log(System.Logger.Level.WARNING, "File persister of " + directory + " failed", t);
     }
-    for (Consumer<Throwable> listener : errorListeners) {
-      try {
-        listener.accept(t);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "An error listener failed", e);
-      }
-    }
+    listeners.report(t);
   }
 
   // ---------------------------------------------------------------------------------------------

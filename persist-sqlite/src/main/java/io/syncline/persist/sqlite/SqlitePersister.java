@@ -3,6 +3,7 @@ package io.syncline.persist.sqlite;
 import io.syncline.core.Change;
 import io.syncline.core.Delta;
 import io.syncline.core.Persister;
+import io.syncline.core.PersisterListeners;
 import io.syncline.core.Store;
 import io.syncline.core.Subscription;
 import io.syncline.core.ThrottleWindow;
@@ -10,10 +11,8 @@ import io.syncline.core.VersionVector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -73,11 +72,9 @@ public final class SqlitePersister implements Persister {
   private final SqliteCellStore.Sync sync;
   private final String loadSource;
   private final ScheduledExecutorService worker;
-  private final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
+  private final PersisterListeners listeners = new PersisterListeners(this);
   private final ThrottleWindow window;
   private volatile Thread workerThread;
-  private volatile Status status = Status.IDLE;
   private volatile boolean autoSaving;
   private volatile boolean autoLoading;
   private volatile boolean closed;
@@ -260,7 +257,7 @@ public final class SqlitePersister implements Persister {
 
   @Override
   public Status status() {
-    return status;
+    return listeners.status();
   }
 
   @Override
@@ -275,16 +272,12 @@ public final class SqlitePersister implements Persister {
 
   @Override
   public Subscription addStatusListener(Consumer<Status> listener) {
-    Objects.requireNonNull(listener, "listener");
-    statusListeners.add(listener);
-    return () -> statusListeners.remove(listener);
+    return listeners.addStatusListener(listener);
   }
 
   @Override
   public Subscription addErrorListener(Consumer<Throwable> listener) {
-    Objects.requireNonNull(listener, "listener");
-    errorListeners.add(listener);
-    return () -> errorListeners.remove(listener);
+    return listeners.addErrorListener(listener);
   }
 
   /**
@@ -487,28 +480,12 @@ public final class SqlitePersister implements Persister {
   }
 
   private void setStatus(Status next) {
-    if (status == next || status == Status.CLOSED) {
-      return;
-    }
-    status = next;
-    for (Consumer<Status> listener : statusListeners) {
-      try {
-        listener.accept(next);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "A status listener of " + this + " failed", e);
-      }
-    }
+    listeners.setStatus(next);
   }
 
   private void report(Throwable t) {
     LOG.log(System.Logger.Level.WARNING, "Background work of " + this + " failed", t);
-    for (Consumer<Throwable> listener : errorListeners) {
-      try {
-        listener.accept(t);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "An error listener of " + this + " failed", e);
-      }
-    }
+    listeners.report(t);
   }
 
   /** Settings of a {@link SqlitePersister}. */
