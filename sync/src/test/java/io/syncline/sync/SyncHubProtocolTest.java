@@ -138,11 +138,18 @@ class SyncHubProtocolTest {
     RawPeer p = open();
     p.send(new Message.Push(5, PayloadFormat.DELTA, Bytes.of(new byte[] {1, 2, 3})));
     p.send(new Message.Push(6, PayloadFormat.CHANGESET, Bytes.of(new byte[] {'C', 1, 0, 0, 0, 0})));
+    // a delta whose envelope and checksum are fine but whose change block claims 2^31 writers
+    io.syncline.core.internal.ByteWriter w = io.syncline.core.internal.Envelope.begin('D', 16);
+    w.writeString("mallory");
+    w.writeVarint(0);
+    w.writeVarint(Integer.MAX_VALUE);
+    p.send(new Message.Push(7, PayloadFormat.DELTA, Bytes.of(io.syncline.core.internal.Envelope.finish(w))));
     scheduler.runDue();
     List<Message.Refuse> refusals = p.received.stream()
         .filter(Message.Refuse.class::isInstance).map(Message.Refuse.class::cast).toList();
     assertThat(refusals).extracting(Message.Refuse::ids)
-        .containsExactly(List.of(5L), List.of(6L));
+        .containsExactly(List.of(5L), List.of(6L), List.of(7L));
+    assertThat(refusals.get(2).message()).contains("count");
     assertThat(refusals).allMatch(r -> r.errorCode() == ErrorCode.REFUSED_INVALID);
     assertThat(p.closed).isNull();
     p.send(new Message.Ping(9, 100));

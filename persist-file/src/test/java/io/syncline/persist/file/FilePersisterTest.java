@@ -547,6 +547,39 @@ class FilePersisterTest {
   }
 
   @Test
+  void aKeyFileWithAValidChecksumButAMalformedDeltaIsReportedAndSkipped() throws IOException {
+    PersistenceKeyResolver resolver = PersistenceKeyResolver.builder().key("users", "users")
+        .build();
+    Store store = fresh("alice");
+    fill(store);
+    try (FilePersister persister = FilePersister.builder(store, dir).resolver(resolver).build()) {
+      persister.save();
+    }
+    // a well-formed file and delta envelope whose change block claims 2^31 writers
+    io.syncline.core.internal.ByteWriter w = io.syncline.core.internal.Envelope.begin('D', 16);
+    w.writeString("alice");
+    w.writeVarint(0);
+    w.writeVarint(Integer.MAX_VALUE);
+    byte[] malformed = io.syncline.core.internal.Envelope.finish(w);
+    Path users = dir.resolve("key-users.slc");
+    ChecksummedFile.write(FileSystem.SYSTEM, users, PersisterFormat.KEY_FORMAT, PersisterFormat.VERSION,
+        PersisterFormat.encodeKeyFile("users", io.syncline.core.Delta.decode(malformed)));
+
+    try (FilePersister persister = FilePersister.builder(fresh("x"), dir).resolver(resolver).build()) {
+      assertThat(persister.verify()).singleElement()
+          .isInstanceOfSatisfying(CorruptFileException.class, e -> {
+            assertThat(e.reason()).isEqualTo(CorruptFileException.Reason.MALFORMED);
+            assertThat(e.getMessage()).contains("key-users.slc").contains("count");
+          });
+    }
+    Store reloaded = fresh("b");
+    FilePersister.LoadResult result = loadInto(reloaded, dir, resolver, null);
+    assertThat(result.skipped()).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("key-users.slc"));
+    assertThat(reloaded.getTable("pets")).isEqualTo(store.getTable("pets"));
+    assertThat(reloaded.tableIds()).doesNotContain("users/1/friends");
+  }
+
+  @Test
   void valuesAndRowsCanShareOneKeyFileWithJsonAndUnicode() throws IOException {
     PersistenceKeyResolver resolver = PersistenceKeyResolver.builder().valuesKey("store").build();
     Store store = fresh("alice");

@@ -57,7 +57,22 @@ public final class PersisterFormat {
   public record Index(VersionVector version, List<IndexEntry> entries) {}
 
   /** A decoded key file. */
-  public record KeyFile(String key, Delta delta) {}
+  /** A decoded key file: its persistence key and the delta of its rows (and values). */
+  public record KeyFile(String key, Delta delta) {
+    /**
+     * Reads the whole change block of the delta, which decoding leaves for first use.
+     *
+     * @throws CorruptFileException if it is malformed
+     */
+    public void validate(Path file) {
+      try {
+        delta.size();
+      } catch (RuntimeException e) {
+        throw new CorruptFileException(file, -1, Reason.MALFORMED,
+            "its body is not a valid key file: " + e.getMessage(), e);
+      }
+    }
+  }
 
   /**
    * The file name of a key: letters a-z, digits, '-' and '_' are kept, every other UTF-8 byte is
@@ -107,7 +122,7 @@ public final class PersisterFormat {
         if (index) {
           decodeIndex(file, body);
         } else {
-          decodeKeyFile(file, body);
+          decodeKeyFile(file, body).validate(file);
         }
       } catch (PersistFileException e) {
         problems.add(e);
@@ -135,6 +150,9 @@ public final class PersisterFormat {
   }
 
   /**
+   * Decodes a key file. Its delta's change block is checked when first used (see core's
+   * {@link Delta}); {@link KeyFile#validate} checks it now.
+   *
    * @throws CorruptFileException if the body is malformed (its container checksum was valid, so
    *     this means a bug or a foreign writer)
    */
