@@ -84,7 +84,7 @@ final class DeltaEncoder {
     for (int b = 0; b < candidate.length; b++) {
       if (index.mayHaveNewer(b, vv)) {
         candidate[b] = true;
-        candidates += index.blockSize(b);
+        candidates += index.blockCells(b);
       }
     }
     if (candidates == 0) {
@@ -173,8 +173,11 @@ final class DeltaEncoder {
       }
       for (int i = 0, size = index.blockSize(b); i < size; i++) {
         long e = index.entry(b, i);
-        if (isNewer(td, ChangeIndex.rowOf(e), ChangeIndex.colOf(e))) {
-          picked[n++] = e;
+        int row = ChangeIndex.rowOf(e);
+        for (int col = ChangeIndex.firstCol(e), end = col + ChangeIndex.runLength(e); col < end; col++) {
+          if (isNewer(td, row, col)) {
+            picked[n++] = (long) row << 32 | col;
+          }
         }
       }
     }
@@ -190,7 +193,7 @@ final class DeltaEncoder {
     int usedCols = 0;
     int rows = 0;
     for (int i = 0; i < distinct; i++) {
-      int col = ChangeIndex.colOf(picked[i]);
+      int col = (int) picked[i];
       if (remap[col] < 0) {
         remap[col] = usedCols++;
       }
@@ -218,7 +221,7 @@ final class DeltaEncoder {
       enc.rowId(td.rowId(row));
       w.writeVarint(j - i);
       for (; i < j; i++) {
-        int col = ChangeIndex.colOf(picked[i]);
+        int col = (int) picked[i];
         w.writeVarint(remap[col]);
         cell(td, row, col);
       }

@@ -9,7 +9,8 @@ import java.util.BitSet;
  *
  * <p>Entries {@code (row, col)} are appended in application order into blocks of
  * {@value #BLOCK} entries; each block keeps, per writer client id, the highest stamp appended to
- * it. A block whose maxima are all covered by the asking side's version vector is skipped whole.
+ * it, and how many cells its entries name. Consecutive writes of adjacent columns of one row (a
+ * row written in one go) share one entry, a run: see {@link #firstCol} and {@link #runLength}. A block whose maxima are all covered by the asking side's version vector is skipped whole.
  * Entries superseded by a later write of the same cell are garbage; {@link #compact} drops them
  * (keeping order) once they outnumber the live ones. The cost of a delta is therefore
  * proportional to the number of blocks plus the entries of the blocks that changed, not to the
@@ -20,14 +21,21 @@ public final class ChangeIndex {
 
   private long[][] blocks = new long[0][];
   private int[] sizes = new int[0]; // entries of each block but the last
+  private int[] cells = new int[0]; // cells named by each block
   private StampMaxima[] summaries = new StampMaxima[0];
   private int blockCount;
   private int lastFill;
   private boolean lastSealed;
-  private long entries;
+  private long entries; // cells named, counting each run's cells
 
+  /** The number of cells the entries name (a cell written twice counts twice). */
   public long entries() {
     return entries;
+  }
+
+  /** The number of cells block {@code b}'s entries name. */
+  public int blockCells(int b) {
+    return cells[b];
   }
 
   public int blockCount() {
@@ -67,6 +75,7 @@ public final class ChangeIndex {
       int cap = Math.max(4, blockCount * 2);
       blocks = Arrays.copyOf(blocks, cap);
       summaries = Arrays.copyOf(summaries, cap);
+      cells = Arrays.copyOf(cells, cap);
     }
     if (blockCount > 0) {
       if (sizes.length < blocks.length) {
@@ -76,6 +85,7 @@ public final class ChangeIndex {
     }
     blocks[blockCount] = new long[size];
     summaries[blockCount] = new StampMaxima(1);
+    cells[blockCount] = 0;
     blockCount++;
     lastFill = 0;
     lastSealed = false;
@@ -100,15 +110,44 @@ public final class ChangeIndex {
     return (int) (entry >>> 32);
   }
 
-  public static int colOf(long entry) {
-    return (int) entry;
+  /** The first column an entry names. */
+  public static int firstCol(long entry) {
+    int low = (int) entry;
+    return low >= 0 ? low : low & RUN_COL_MASK;
   }
+
+  /** How many adjacent columns, from {@link #firstCol}, an entry names. */
+  public static int runLength(long entry) {
+    int low = (int) entry;
+    return low >= 0 ? 1 : ((low >>> RUN_COL_BITS) & RUN_LENGTH_MASK) + 2;
+  }
+
+  // An entry is row << 32 | low. low >= 0: one cell, column low. low < 0 (bit 31 set): a run of
+  // ((low >>> 20) & 0x7FF) + 2 cells from column low & 0xFFFFF (runs need columns below 2^20).
+  private static final int RUN_COL_BITS = 20;
+  private static final int RUN_COL_MASK = (1 << RUN_COL_BITS) - 1;
+  private static final int RUN_LENGTH_MASK = 0x7FF;
+  private static final int MAX_RUN = RUN_LENGTH_MASK + 2;
 
   public void append(int row, int col, int clientId, long hi, int lo) {
     if (blockCount == 0 || lastSealed || lastFill == blocks[blockCount - 1].length) {
       addBlock(BLOCK);
     }
-    blocks[blockCount - 1][lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
+    long[] block = blocks[blockCount - 1];
+    if (lastFill > 0 && col > 0 && col <= RUN_COL_MASK) {
+      long last = block[lastFill - 1];
+      int first = firstCol(last);
+      int length = runLength(last);
+      if ((int) (last >>> 32) == row && first + length == col && length < MAX_RUN) {
+        block[lastFill - 1] = (long) row << 32 | (0x80000000L | (long) (length - 1) << RUN_COL_BITS | first);
+        cells[blockCount - 1]++;
+        summaries[blockCount - 1].add(clientId, hi, lo);
+        entries++;
+        return;
+      }
+    }
+    block[lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
+    cells[blockCount - 1]++;
     summaries[blockCount - 1].add(clientId, hi, lo);
     entries++;
   }
@@ -137,17 +176,21 @@ public final class ChangeIndex {
       long[] block = blocks[b];
       for (int i = blockSize(b) - 1; i >= 0; i--) {
         long e = block[i];
-        int bit = rowOf(e) * cols + colOf(e);
-        if (!seen.get(bit)) {
-          seen.set(bit);
-          kept[n++] = e;
+        int row = rowOf(e);
+        int first = firstCol(e);
+        for (int col = first + runLength(e) - 1; col >= first; col--) { // newest first, runs too
+          int bit = row * cols + col;
+          if (!seen.get(bit)) {
+            seen.set(bit);
+            kept[n++] = (long) row << 32 | col;
+          }
         }
       }
     }
     clear();
     for (int i = n - 1; i >= 0; i--) {
       int row = rowOf(kept[i]);
-      int col = colOf(kept[i]);
+      int col = (int) kept[i];
       if (table.kind(row, col) != Values.ABSENT) {
         int lo = table.lo(row, col);
         append(row, col, lo & 0x3FFFFFFF, table.hi(row, col), lo);
