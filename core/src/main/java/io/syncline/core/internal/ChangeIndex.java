@@ -7,8 +7,8 @@ import java.util.BitSet;
  * The order in which a table's cells received their current stamps, so that
  * {@code deltaSince} can find the cells newer than a version vector without scanning the table.
  *
- * <p>Entries {@code (row, col)} are appended in application order into blocks of
- * {@value #BLOCK} entries; each block keeps, per writer client id, the highest stamp appended to
+ * <p>Entries {@code (row, col)} are appended in application order into blocks that name at most
+ * {@value #BLOCK} cells; each block keeps, per writer client id, the highest stamp appended to
  * it, and how many cells its entries name. Consecutive writes of adjacent columns of one row (a
  * row written in one go) share one entry, a run: see {@link #firstCol} and {@link #runLength}. A block whose maxima are all covered by the asking side's version vector is skipped whole.
  * Entries superseded by a later write of the same cell are garbage; {@link #compact} drops them
@@ -26,6 +26,7 @@ public final class ChangeIndex {
   private int blockCount;
   private int lastFill;
   private boolean lastSealed;
+  private int lastLimit; // cells the last block may name
   private long entries; // cells named, counting each run's cells
 
   /** The number of cells the entries name (a cell written twice counts twice). */
@@ -56,7 +57,8 @@ public final class ChangeIndex {
       return;
     }
     seal();
-    addBlock(Math.min(entries, 1 << 24));
+    int size = Math.min(entries, 1 << 24);
+    addBlock(size, size);
   }
 
   /**
@@ -65,12 +67,17 @@ public final class ChangeIndex {
    * it).
    */
   public void seal() {
-    if (blockCount > 0 && blocks[blockCount - 1].length > BLOCK) {
+    if (blockCount > 0 && lastLimit > BLOCK && !lastSealed) {
       lastSealed = true; // only bulk blocks: sealing small ones would waste a block per delta
+      long[] block = blocks[blockCount - 1];
+      if (lastFill < block.length / 2) {
+        blocks[blockCount - 1] = Arrays.copyOf(block, lastFill); // runs left most of it unused
+      }
     }
   }
 
-  private void addBlock(int size) {
+  /** Starts a block that may name {@code limit} cells, with room for {@code capacity} entries. */
+  private void addBlock(int limit, int capacity) {
     if (blockCount == blocks.length) {
       int cap = Math.max(4, blockCount * 2);
       blocks = Arrays.copyOf(blocks, cap);
@@ -83,12 +90,13 @@ public final class ChangeIndex {
       }
       sizes[blockCount - 1] = lastFill;
     }
-    blocks[blockCount] = new long[size];
+    blocks[blockCount] = new long[capacity];
     summaries[blockCount] = new StampMaxima(1);
     cells[blockCount] = 0;
     blockCount++;
     lastFill = 0;
     lastSealed = false;
+    lastLimit = limit;
   }
 
   /** Forgets every entry. */
@@ -96,9 +104,11 @@ public final class ChangeIndex {
     blocks = new long[0][];
     summaries = new StampMaxima[0];
     sizes = new int[0];
+    cells = new int[0];
     blockCount = 0;
     lastFill = 0;
     lastSealed = false;
+    lastLimit = 0;
     entries = 0;
   }
 
@@ -130,8 +140,8 @@ public final class ChangeIndex {
   private static final int MAX_RUN = RUN_LENGTH_MASK + 2;
 
   public void append(int row, int col, int clientId, long hi, int lo) {
-    if (blockCount == 0 || lastSealed || lastFill == blocks[blockCount - 1].length) {
-      addBlock(BLOCK);
+    if (blockCount == 0 || lastSealed || cells[blockCount - 1] >= lastLimit) {
+      addBlock(BLOCK, 256);
     }
     long[] block = blocks[blockCount - 1];
     if (lastFill > 0 && col > 0 && col <= RUN_COL_MASK) {
@@ -145,6 +155,10 @@ public final class ChangeIndex {
         entries++;
         return;
       }
+    }
+    if (lastFill == block.length) { // entries never outnumber cells, so this stays within the limit
+      block = Arrays.copyOf(block, Math.min(lastLimit, block.length * 2));
+      blocks[blockCount - 1] = block;
     }
     block[lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
     cells[blockCount - 1]++;
