@@ -255,9 +255,7 @@ public final class Store {
       if (cs != null && listeners.wantsChangesets()) {
         listeners.fire(cs, origin);
       }
-      for (Runnable r : commitListeners) {
-        r.run();
-      }
+      fireCommitListeners();
     }
     return position;
   }
@@ -270,9 +268,13 @@ public final class Store {
     boolean recorded = undo.size > 0;
     commit(Origin.REMOTE, from, seq, mutator, args);
     if (!recorded && merge.changed()) {
-      for (Runnable r : commitListeners) {
-        r.run();
-      }
+      fireCommitListeners();
+    }
+  }
+
+  private void fireCommitListeners() {
+    for (Runnable r : commitListeners) {
+      r.run();
     }
   }
 
@@ -893,9 +895,7 @@ public final class Store {
       if (listeners.wantsChangesets()) {
         listeners.fire(changeset, Origin.LOCAL);
       }
-      for (Runnable r : commitListeners) {
-        r.run();
-      }
+      fireCommitListeners();
     } finally {
       lock.unlock();
     }

@@ -332,15 +332,24 @@ class FilePersisterTest {
     assertThat(Files.readAllBytes(dir.resolve("key-store.slc"))).isEqualTo(encrypted);
   }
 
-  @Test
-  void damagedKeyFileIsSkippedSetAsideAndTheOthersLoad() throws IOException {
-    PersistenceKeyResolver resolver = PersistenceKeyResolver.builder().key("users", "users")
-        .build();
+  /** Puts table "users" (and below) into key file "users", the rest into the default key. */
+  private static final PersistenceKeyResolver USERS_APART =
+      PersistenceKeyResolver.builder().key("users", "users").build();
+
+  /** A store with {@link #fill}'s data, saved to {@code dir} with {@link #USERS_APART}. */
+  private Store savedWithUsersApart() {
     Store store = fresh("alice");
     fill(store);
-    try (FilePersister persister = FilePersister.builder(store, dir).resolver(resolver).build()) {
+    try (FilePersister persister = FilePersister.builder(store, dir).resolver(USERS_APART).build()) {
       persister.save();
     }
+    return store;
+  }
+
+  @Test
+  void damagedKeyFileIsSkippedSetAsideAndTheOthersLoad() throws IOException {
+    PersistenceKeyResolver resolver = USERS_APART;
+    Store store = savedWithUsersApart();
     Path damaged = dir.resolve("key-users.slc");
     byte[] bytes = Files.readAllBytes(damaged);
     bytes[bytes.length / 2] ^= 0x04;
@@ -548,13 +557,8 @@ class FilePersisterTest {
 
   @Test
   void aKeyFileWithAValidChecksumButAMalformedDeltaIsReportedAndSkipped() throws IOException {
-    PersistenceKeyResolver resolver = PersistenceKeyResolver.builder().key("users", "users")
-        .build();
-    Store store = fresh("alice");
-    fill(store);
-    try (FilePersister persister = FilePersister.builder(store, dir).resolver(resolver).build()) {
-      persister.save();
-    }
+    PersistenceKeyResolver resolver = USERS_APART;
+    Store store = savedWithUsersApart();
     // a well-formed file and delta envelope whose change block claims 2^31 writers
     io.syncline.core.internal.ByteWriter w = io.syncline.core.internal.Envelope.begin('D', 16);
     w.writeString("alice");
