@@ -89,7 +89,12 @@ public final class ByteWriter {
 
   /** Writes {@code varint byteLength} and the UTF-8 bytes of {@code s}. */
   public void writeString(String s) {
-    int n = s.length();
+    writeString(s, 0);
+  }
+
+  /** Writes {@code s.substring(from)} as {@link #writeString(String)} does, without making it. */
+  public void writeString(String s, int from) {
+    int n = s.length() - from;
     ensure(5 + n);
     int lenAt = pos;
     // Fast path: pure ASCII strings (the overwhelming case for ids) are copied char by char.
@@ -98,7 +103,7 @@ public final class ByteWriter {
       int p = pos + 1;
       int seen = 0; // no early exit: a branch-free loop that C2 unrolls; ASCII is checked after
       for (int i = 0; i < n; i++) {
-        char c = s.charAt(i);
+        char c = s.charAt(from + i);
         seen |= c;
         b[p + i] = (byte) c;
       }
@@ -108,7 +113,7 @@ public final class ByteWriter {
         return;
       }
     }
-    writeStringSlow(s, lenAt);
+    writeStringSlow(from == 0 ? s : s.substring(from), lenAt);
   }
 
   private void writeStringSlow(String s, int at) {

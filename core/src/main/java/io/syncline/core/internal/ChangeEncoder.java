@@ -63,7 +63,7 @@ public final class ChangeEncoder {
       shared++;
     }
     out.writeVarint(shared);
-    out.writeString(shared == 0 ? rowId : rowId.substring(shared));
+    out.writeString(rowId, shared);
     prevRowId = rowId;
   }
 
