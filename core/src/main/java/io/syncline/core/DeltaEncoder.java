@@ -67,13 +67,17 @@ final class DeltaEncoder {
   private void cell(TableData td, int row, int col) {
     long hi = td.hi(row, col);
     maxMillis = Math.max(maxMillis, hi >>> 22);
-    byte kind = td.kind(row, col);
-    if (kind == Values.STRING) {
-      enc.text(td.textOf(col), td.bits(row, col), hi, td.lo(row, col));
-    } else {
-      enc.cell(kind, td.bits(row, col), td.ref(row, col), hi, td.lo(row, col));
-    }
+    body(td.kind(row, col), td.bits(row, col), td.ref(row, col), td.textOf(col), hi, td.lo(row, col));
     size++;
+  }
+
+  /** Writes a stored cell's body: a string from its column's text arena, anything else as is. */
+  private void body(byte kind, long bits, Object ref, byte[] text, long hi, int lo) {
+    if (kind == Values.STRING) {
+      enc.text(text, bits, hi, lo);
+    } else {
+      enc.cell(kind, bits, ref, hi, lo);
+    }
   }
 
   /** Writes the table's newer cells; returns false (writing nothing) if it has none. */
@@ -149,12 +153,8 @@ final class DeltaEncoder {
           long hi = his[c][r];
           maxMillis = Math.max(maxMillis, hi >>> 22);
           w.writeVarint(c);
-          byte k = kinds[c][r];
-          if (k == Values.STRING) {
-            enc.text(texts[c], bits[c][r], hi, los[c][r]);
-          } else {
-            enc.cell(k, bits[c] == null ? 0 : bits[c][r], refs[c] == null ? null : refs[c][r], hi, los[c][r]);
-          }
+          body(kinds[c][r], bits[c] == null ? 0 : bits[c][r], refs[c] == null ? null : refs[c][r], texts[c], hi,
+              los[c][r]);
         }
       }
       size += n;

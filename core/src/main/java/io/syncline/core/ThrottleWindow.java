@@ -36,15 +36,15 @@ public final class ThrottleWindow {
   /**
    * @param throttle how long after the last commit the batch runs; zero runs it at once
    * @param maxDelay how long after the first commit of a burst the batch runs even if writes go
-   *     on; at least {@code throttle}
+   *     on; a value below {@code throttle} counts as {@code throttle}
    */
   public ThrottleWindow(Duration throttle, Duration maxDelay, ScheduledExecutorService worker, Runnable batch) {
-    if (throttle.isNegative() || maxDelay.compareTo(throttle) < 0) {
-      throw new IllegalArgumentException("Need 0 <= throttle <= maxDelay; got throttle " + throttle + ", maxDelay "
-          + maxDelay);
+    if (throttle.isNegative() || maxDelay.isNegative()) {
+      throw new IllegalArgumentException("Need throttle >= 0 and maxDelay >= 0; got throttle " + throttle
+          + ", maxDelay " + maxDelay);
     }
     this.throttleNanos = throttle.toNanos();
-    this.maxDelayNanos = maxDelay.toNanos();
+    this.maxDelayNanos = Math.max(throttleNanos, maxDelay.toNanos());
     this.worker = Objects.requireNonNull(worker, "worker");
     this.batch = Objects.requireNonNull(batch, "batch");
   }
@@ -59,13 +59,18 @@ public final class ThrottleWindow {
     }
   }
 
-  /** Opens a window now even without a commit, e.g. to retry a failed batch later. */
-  public void retryAfter(Duration delay) {
+  /**
+   * Runs the batch again later even without a commit, after a failed one: after the throttle, but
+   * at least {@value #MIN_RETRY_MILLIS} ms away, so a failing disk is not hammered.
+   */
+  public void retry() {
     if (scheduled.compareAndSet(false, true)) {
       opened = System.nanoTime();
-      schedule(delay.toNanos());
+      schedule(Math.max(throttleNanos, TimeUnit.MILLISECONDS.toNanos(MIN_RETRY_MILLIS)));
     }
   }
+
+  static final long MIN_RETRY_MILLIS = 100;
 
   private void schedule(long delayNanos) {
     due = System.nanoTime() + delayNanos;

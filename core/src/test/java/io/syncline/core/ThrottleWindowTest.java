@@ -78,7 +78,7 @@ class ThrottleWindowTest {
 
   @Test
   void settingsAreChecked() {
-    assertThatThrownBy(() -> new ThrottleWindow(Duration.ofMillis(10), Duration.ofMillis(5), worker, () -> {}))
+    assertThatThrownBy(() -> new ThrottleWindow(Duration.ofMillis(10), Duration.ofMillis(-5), worker, () -> {}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDelay");
   }
 

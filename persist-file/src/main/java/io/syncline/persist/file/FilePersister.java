@@ -160,8 +160,7 @@ public final class FilePersister implements Persister {
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     executor.setRemoveOnCancelPolicy(true);
     this.worker = executor;
-    this.window = new ThrottleWindow(b.throttle, b.maxDelay.compareTo(b.throttle) < 0 ? b.throttle : b.maxDelay,
-        executor, this::runBatch);
+    this.window = new ThrottleWindow(b.throttle, b.maxDelay, executor, this::runBatch);
   }
 
   /** Starts configuring a persister of {@code store} into {@code directory}. */
@@ -460,11 +459,9 @@ public final class FilePersister implements Persister {
     } catch (Throwable t) {
       report(t);
       // Retry in a later window (at least 100 ms away); the dirty set is intact.
-      window.retryAfter(throttle.compareTo(RETRY) > 0 ? throttle : RETRY);
+      window.retry();
     }
   }
-
-  private static final Duration RETRY = Duration.ofMillis(100);
 
   /**
    * Merges into the mirror everything the store changed since the vector the mirror holds, and

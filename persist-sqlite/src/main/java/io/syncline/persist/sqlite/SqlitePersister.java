@@ -107,8 +107,7 @@ public final class SqlitePersister implements Persister {
     executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     executor.setRemoveOnCancelPolicy(true);
     this.worker = executor;
-    this.window = new ThrottleWindow(b.throttle, b.maxDelay.compareTo(b.throttle) < 0 ? b.throttle : b.maxDelay,
-        executor, this::runBatch);
+    this.window = new ThrottleWindow(b.throttle, b.maxDelay, executor, this::runBatch);
   }
 
   /** Starts configuring a persister of {@code store} into the database file {@code dbFile}. */
@@ -215,7 +214,7 @@ public final class SqlitePersister implements Persister {
       try {
         writePending();
       } catch (RuntimeException e) {
-        window.retryAfter(RETRY);
+        window.retry();
         throw e;
       }
       return null;
@@ -372,8 +371,6 @@ public final class SqlitePersister implements Persister {
     }
   }
 
-  private static final Duration RETRY = Duration.ofMillis(100);
-
   private void runBatch() {
     if (commits == null || closed) {
       return;
@@ -382,7 +379,7 @@ public final class SqlitePersister implements Persister {
       writePending();
     } catch (Throwable t) {
       report(t);
-      window.retryAfter(throttle.compareTo(RETRY) > 0 ? throttle : RETRY); // the next delta still holds it all
+      window.retry(); // the next delta still holds it all
     }
   }
 
