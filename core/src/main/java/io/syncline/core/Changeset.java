@@ -14,7 +14,7 @@ import java.util.Objects;
  * changes. A changeset applied to a replica that has already seen it changes nothing, so
  * re-delivery is harmless.
  *
- * <p>Binary form ({@link #encode()}): {@code u8 'C', u8 version=1, string origin, varint
+ * <p>Binary form ({@link #encode()}): {@code u8 'C', u8 version=2, string origin, varint
  * sequence, string mutator ("" for none), json args, change block, u32le CRC32C}.
  *
  * @param origin replica id of the writer
@@ -62,7 +62,7 @@ public record Changeset(String origin, long sequence, String mutator, Object arg
     long sequence = r.readVarint();
     String mutator = r.readString();
     Object args = Values.readJson(r);
-    List<Change> changes = ChangeBlocks.read(r);
+    List<Change> changes = ChangeBlocks.read(r, Envelope.version(bytes));
     r.expectEnd();
     return new Changeset(origin, sequence, mutator.isEmpty() ? null : mutator, args, changes);
   }

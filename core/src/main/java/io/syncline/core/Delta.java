@@ -19,7 +19,7 @@ import java.util.List;
  * before anything is applied; a store with no data yet checks and applies in one pass and, on an
  * error, drops what that pass wrote, so a full state loads with a single read of its bytes.
  *
- * <p>Binary form: {@code u8 'D', u8 version=1, string source, version vector, change block,
+ * <p>Binary form: {@code u8 'D', u8 version=2, string source, version vector, change block,
  * u32le CRC32C} (see {@code docs/protocol.md}).
  *
  * <p>Applying a delta also merges its {@link #version()} into the receiver's version vector.
@@ -122,7 +122,7 @@ public final class Delta {
 
   /** The changes as objects (decoded on each call). */
   public List<Change> changes() {
-    return ChangeBlocks.read(body());
+    return ChangeBlocks.read(body(), Envelope.version(bytes));
   }
 
   /**
@@ -134,7 +134,7 @@ public final class Delta {
    */
   Summary read(ChangeDecoder.Visitor visitor, boolean materialize, boolean rawText) {
     ByteReader r = body();
-    ChangeDecoder d = new ChangeDecoder(r, materialize, rawText);
+    ChangeDecoder d = new ChangeDecoder(r, Envelope.version(bytes), materialize, rawText);
     d.read(visitor);
     r.expectEnd();
     Summary s = new Summary(d.count(), d.maxMillis());
@@ -153,17 +153,5 @@ public final class Delta {
         + " bytes]";
   }
 
-  private static final ChangeDecoder.Visitor NO_OP = new ChangeDecoder.Visitor() {
-    @Override
-    public void table(String tableId, String[] cellIds, int rowCount) {}
-
-    @Override
-    public void row(String rowId, int cellCount) {}
-
-    @Override
-    public void cell(int col, byte kind, long bits, Object ref, long hi, int lo) {}
-
-    @Override
-    public void value(String valueId, byte kind, long bits, Object ref, long hi, int lo) {}
-  };
+  private static final ChangeDecoder.Visitor NO_OP = new ChangeDecoder.Visitor() {};
 }

@@ -10,15 +10,15 @@ import java.util.Arrays;
 
 /**
  * Writes {@link Store#deltaSince}: for each table, either a scan of the cells (when most of the
- * table is newer than the asking vector, e.g. a full state) or a walk of only those
- * {@link ChangeIndex} blocks that may hold newer cells. Runs under the store lock.
+ * table is newer than the asking vector, e.g. a full state), sent in the column layout, or a walk
+ * of only those {@link ChangeIndex} blocks that may hold newer cells, sent in the row layout (see
+ * {@link ChangeEncoder}). Runs under the store lock.
  */
 final class DeltaEncoder {
   private final Store store;
   private final VectorLookup vv;
   private final ByteWriter w;
   private final ChangeEncoder enc;
-  private long maxMillis;
   private int size;
 
   private DeltaEncoder(Store store, VersionVector other, ByteWriter w) {
@@ -45,7 +45,7 @@ final class DeltaEncoder {
     }
     w.patchCount(tablesAt, tables);
     e.values();
-    return new Delta(Envelope.finish(w), store.replicaId, version, body, new Delta.Summary(e.size, e.maxMillis));
+    return new Delta(Envelope.finish(w), store.replicaId, version, body, new Delta.Summary(e.size, e.enc.maxMillis()));
   }
 
   private static int totalCells(Store store) {
@@ -65,19 +65,13 @@ final class DeltaEncoder {
   }
 
   private void cell(TableData td, int row, int col) {
-    long hi = td.hi(row, col);
-    maxMillis = Math.max(maxMillis, hi >>> 22);
-    body(td.kind(row, col), td.bits(row, col), td.ref(row, col), td.textOf(col), hi, td.lo(row, col));
-    size++;
-  }
-
-  /** Writes a stored cell's body: a string from its column's text arena, anything else as is. */
-  private void body(byte kind, long bits, Object ref, byte[] text, long hi, int lo) {
+    byte kind = td.kind(row, col);
     if (kind == Values.STRING) {
-      enc.text(text, bits, hi, lo);
+      enc.text(td.textOf(col), td.bits(row, col), td.hi(row, col), td.lo(row, col));
     } else {
-      enc.cell(kind, bits, ref, hi, lo);
+      enc.cell(kind, td.bits(row, col), td.ref(row, col), td.hi(row, col), td.lo(row, col));
     }
+    size++;
   }
 
   /** Writes the table's newer cells; returns false (writing nothing) if it has none. */
@@ -96,10 +90,11 @@ final class DeltaEncoder {
     }
     int start = w.position();
     int before = size;
-    enc.table(td.id);
     if (candidates * 2 >= td.presentCells()) {
+      enc.table(td.id, ChangeEncoder.LAYOUT_COLUMNS);
       scan(td, vv.isEmpty());
     } else {
+      enc.table(td.id, ChangeEncoder.LAYOUT_ROWS);
       walk(td, candidate, candidates);
     }
     if (size == before) {
@@ -109,57 +104,64 @@ final class DeltaEncoder {
     return true;
   }
 
-  /** Every cell of the table newer than the vector, row by row, reading the column arrays directly. */
+  /**
+   * Every cell of the table newer than the vector, in the column layout: one pass per column
+   * marks the cells to send, then the rows that have any are listed and each column's cells
+   * follow, read straight from its arrays.
+   */
   private void scan(TableData td, boolean all) {
     int cols = td.columnCount();
-    w.writeVarint(cols);
-    byte[][] kinds = new byte[cols][];
-    long[][] his = new long[cols][];
-    int[][] los = new int[cols][];
-    long[][] bits = new long[cols][];
-    Object[][] refs = new Object[cols][];
-    byte[][] texts = new byte[cols][];
+    int rowCount = td.rowCount();
+    int words = (rowCount + 63) >>> 6;
+    long[][] picked = new long[cols][];
+    int[] counts = new int[cols];
+    long[] anyRow = new long[words];
+    int usedCols = 0;
     for (int c = 0; c < cols; c++) {
-      w.writeString(td.cellId(c));
-      kinds[c] = td.kindsOf(c);
-      his[c] = td.hisOf(c);
-      los[c] = td.losOf(c);
-      bits[c] = td.bitsOf(c);
-      refs[c] = td.refsOf(c);
-      texts[c] = td.textOf(c);
-    }
-    boolean[] pick = new boolean[cols];
-    int rowsAt = w.reserveCount();
-    int rows = 0;
-    for (int r = 0, rowCount = td.rowCount(); r < rowCount; r++) {
+      byte[] kinds = td.kindsOf(c);
+      long[] his = td.hisOf(c);
+      int[] los = td.losOf(c);
+      long[] pick = new long[words];
       int n = 0;
-      for (int c = 0; c < cols; c++) {
-        byte[] k = kinds[c];
-        boolean p = r < k.length && k[r] != 0
-            && (all || vv.isNewer(los[c][r] & Stamp.MAX_CLIENT_ID, his[c][r], los[c][r]));
-        pick[c] = p;
-        if (p) {
+      for (int r = 0, end = Math.min(rowCount, kinds.length); r < end; r++) {
+        if (kinds[r] != 0 && (all || vv.isNewer(los[r] & Stamp.MAX_CLIENT_ID, his[r], los[r]))) {
+          pick[r >>> 6] |= 1L << r;
           n++;
         }
       }
-      if (n == 0) {
-        continue;
-      }
-      rows++;
-      enc.rowId(td.rowId(r));
-      w.writeVarint(n);
-      for (int c = 0; c < cols; c++) {
-        if (pick[c]) {
-          long hi = his[c][r];
-          maxMillis = Math.max(maxMillis, hi >>> 22);
-          w.writeVarint(c);
-          body(kinds[c][r], bits[c] == null ? 0 : bits[c][r], refs[c] == null ? null : refs[c][r], texts[c], hi,
-              los[c][r]);
+      if (n > 0) {
+        picked[c] = pick;
+        counts[c] = n;
+        usedCols++;
+        for (int i = 0; i < words; i++) {
+          anyRow[i] |= pick[i];
         }
       }
-      size += n;
+    }
+    w.writeVarint(usedCols);
+    for (int c = 0; c < cols; c++) {
+      if (picked[c] != null) {
+        w.writeString(td.cellId(c));
+      }
+    }
+    int[] ordinal = new int[rowCount];
+    int rows = 0;
+    int rowsAt = w.reserveCount();
+    for (int i = 0; i < words; i++) {
+      for (long word = anyRow[i]; word != 0; word &= word - 1) {
+        int r = i << 6 | Long.numberOfTrailingZeros(word);
+        ordinal[r] = rows++;
+        enc.rowId(td.rowId(r));
+      }
     }
     w.patchCount(rowsAt, rows);
+    for (int c = 0; c < cols; c++) {
+      if (picked[c] != null) {
+        w.writeVarint(counts[c]);
+        enc.column(td, c, picked[c], ordinal, counts[c] == rows);
+        size += counts[c];
+      }
+    }
   }
 
   /** Only the cells named by candidate index blocks, deduplicated and sorted by row and column. */

@@ -1,6 +1,8 @@
 package io.syncline.core;
 
 import io.syncline.core.internal.ChangeDecoder;
+import io.syncline.core.internal.ChangeIndex;
+import io.syncline.core.internal.StampMaxima;
 import io.syncline.core.internal.TableData;
 import io.syncline.core.internal.Values;
 import java.util.ArrayList;
@@ -24,9 +26,13 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
   private String tableId;
   private String[] cellIds;
   private TableData td;
-  private int[] columns; // delta column -> table column + 1; 0 = not resolved yet
-  private int row;
-  private String rowId;
+  private int[] columns; // section column -> table column + 1; 0 = not resolved yet
+  private int[] rows = new int[16]; // section row -> table row (apply mode)
+  private String[] rowIds; // section row -> id, for schema errors; null without a schema
+  private String[] pendingRowIds; // column layout: ids whose rows are looked up in one go, at the first cell
+  private int sectionRows;
+  private long[] writtenCols; // column layout, at most 64 columns: per section row, the columns written
+  private StampMaxima writtenStamps; // ... and the newest of their stamps per writer
   private long maxHi;
   private int maxLo;
   private boolean any;
@@ -39,19 +45,25 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
   }
 
   @Override
-  public void table(String id, String[] cells, int rowCount) {
-    if (td != null) {
-      td.index.seal();
-    }
+  public void table(String id, String[] cells, int rowCount, boolean byColumn) {
+    endSection();
     tableId = id;
     cellIds = cells;
+    sectionRows = 0;
+    rowIds = store.schema == null ? null : new String[rowCount];
     if (apply) {
       td = store.tableForWrite(id);
       if (td.rowCount() == 0) {
         td.reserveRows(rowCount); // bulk load into a new table
-        td.index.reserve((int) Math.min(Integer.MAX_VALUE, (long) rowCount * cells.length));
+        td.index.reserve((int) Math.min(Integer.MAX_VALUE, (long) rowCount * cells.length), rowCount);
       }
       columns = new int[cells.length];
+      if (rows.length < rowCount) {
+        rows = new int[rowCount];
+      }
+      pendingRowIds = byColumn ? new String[rowCount] : null;
+      writtenCols = byColumn && cells.length <= 64 ? new long[rowCount] : null;
+      writtenStamps = writtenCols == null ? null : new StampMaxima(1);
       if (!touched.contains(td)) {
         touched.add(td);
       }
@@ -59,22 +71,36 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
   }
 
   @Override
-  public void row(String rowId, int cellCount) {
-    this.rowId = rowId;
-    if (apply) {
-      row = td.row(rowId);
+  public void row(String rowId) {
+    if (rowIds != null) {
+      rowIds[sectionRows] = rowId;
     }
+    if (pendingRowIds != null) {
+      pendingRowIds[sectionRows] = rowId;
+    } else if (apply) {
+      rows[sectionRows] = td.row(rowId);
+    }
+    sectionRows++;
+  }
+
+  /**
+   * Looks up (or adds) the rows of a column-layout section, all at once: a tight loop lets the
+   * processor overlap the cache misses of the row dictionary's probes.
+   */
+  private void resolvePendingRows() {
+    td.rows(pendingRowIds, sectionRows, rows);
+    pendingRowIds = null;
   }
 
   @Override
-  public void cell(int col, byte kind, long bits, Object ref, long hi, int lo) {
+  public void cell(int row, int col, byte kind, long bits, Object ref, long hi, int lo) {
     if (store.schema != null) {
       Map<String, CellSchema> rules = store.schema.table(tableId);
       if (rules != null && kind != Values.TOMBSTONE) {
         CellSchema rule = rules.get(cellIds[col]);
         byte admitted = rule == null ? -1 : Schema.admit(rule, kind);
         if (admitted < 0) {
-          throw new SchemaViolationException("Remote cell " + tableId + "/" + rowId + "/" + cellIds[col]
+          throw new SchemaViolationException("Remote cell " + tableId + "/" + rowIds[row] + "/" + cellIds[col]
               + " is refused: " + (rule == null ? "the schema of table '" + tableId + "' has no such cell"
               : "the schema types it " + rule.type()) + ". Nothing was applied.");
         }
@@ -87,12 +113,51 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     if (!apply) {
       return;
     }
+    if (pendingRowIds != null) {
+      resolvePendingRows();
+    }
     int c = columns[col] - 1;
     if (c < 0) {
       c = td.column(cellIds[col]);
       columns[col] = c + 1;
     }
-    merge(td, row, c, kind, bits, ref, hi, lo);
+    int r = rows[row];
+    if (merge(td, r, c, kind, bits, ref, hi, lo)) {
+      if (writtenCols != null) {
+        writtenCols[row] |= 1L << col;
+        writtenStamps.add(lo & Stamp.MAX_CLIENT_ID, hi, lo);
+      } else {
+        td.index.append(r, c, lo & Stamp.MAX_CLIENT_ID, hi, lo);
+      }
+    }
+  }
+
+  /**
+   * Ends a table section. The cells of a column-layout section arrive column by column; their
+   * change-index entries are appended here instead, row by row, so that a row's adjacent columns
+   * share one entry as they do when the row is written locally.
+   */
+  private void endSection() {
+    if (td == null) {
+      return;
+    }
+    if (pendingRowIds != null) {
+      resolvePendingRows();
+    }
+    long[] written = writtenCols;
+    if (written != null) {
+      writtenCols = null;
+      ChangeIndex index = td.index;
+      int firstBlock = index.blockCount() - 1;
+      for (int i = 0; i < sectionRows; i++) {
+        int r = rows[i];
+        for (long mask = written[i]; mask != 0; mask &= mask - 1) {
+          index.appendCovered(r, columns[Long.numberOfTrailingZeros(mask)] - 1);
+        }
+      }
+      index.cover(firstBlock, writtenStamps);
+    }
+    td.index.seal();
   }
 
   @Override
@@ -113,7 +178,10 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
       if (!touched.contains(store.values)) {
         touched.add(store.values);
       }
-      merge(store.values, store.valuesRow, store.values.column(id), kind, bits, ref, hi, lo);
+      int c = store.values.column(id);
+      if (merge(store.values, store.valuesRow, c, kind, bits, ref, hi, lo)) {
+        store.values.index.append(store.valuesRow, c, lo & Stamp.MAX_CLIENT_ID, hi, lo);
+      }
     }
   }
 
@@ -132,9 +200,9 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
         Store.checkId(cc.table(), "table id");
         Store.checkId(cc.row(), "row id");
         Store.checkId(cc.cell(), "cell id");
-        table(cc.table(), new String[] {cc.cell()}, 1);
-        row(cc.row(), 1);
-        cell(0, kind, bits, ref, s.hi(), s.lo());
+        table(cc.table(), new String[] {cc.cell()}, 1, false);
+        row(cc.row());
+        cell(0, 0, kind, bits, ref, s.hi(), s.lo());
       } else {
         ValueChange vc = (ValueChange) ch;
         Store.checkId(vc.id(), "value id");
@@ -143,7 +211,8 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     }
   }
 
-  private void merge(TableData t, int r, int c, byte kind, long bits, Object ref, long hi, int lo) {
+  /** Writes the cell if the incoming stamp wins; returns true if it did (the caller indexes it). */
+  private boolean merge(TableData t, int r, int c, byte kind, long bits, Object ref, long hi, int lo) {
     if (!any || Stamp.compare(hi, lo, maxHi, maxLo) > 0) {
       maxHi = hi;
       maxLo = lo;
@@ -153,7 +222,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     if (old != Values.ABSENT) {
       int cmp = Stamp.compare(hi, lo, t.hi(r, c), t.lo(r, c));
       if (cmp < 0 || (cmp == 0 && compareContent(t, r, c, kind, bits, ref) <= 0)) {
-        return;
+        return false;
       }
     }
     int client = lo & Stamp.MAX_CLIENT_ID;
@@ -167,7 +236,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     } else {
       t.write(r, c, kind, bits, ref, hi, lo);
     }
-    t.index.append(r, c, client, hi, lo);
+    return true;
   }
 
   /** Orders an incoming content against the cell's (only on identical stamps, which is rare). */
@@ -185,9 +254,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
 
   /** Moves the clock past the newest stamp received and compacts indexes that grew. */
   void finish() {
-    if (td != null) {
-      td.index.seal();
-    }
+    endSection();
     if (any) {
       Stamp max = Stamp.unpack(maxHi, maxLo);
       store.hlc.observe(max.millis(), max.counter());

@@ -66,6 +66,25 @@ class CodecTest {
   }
 
   @Test
+  void version1BytesStillDecode() {
+    // docs/protocol.md's examples as version 1 wrote them: no layout byte in a table section
+    Stamp s1 = new Stamp(1_000, 0, 5);
+    Stamp s2 = new Stamp(1_000, 1, 5);
+    Delta delta = Delta.decode(java.util.HexFormat.of().parseHex(
+        "440101610105000000e8070101050000000101740101630100017201001a00d00f00017601016e03020e990a5902"));
+    assertThat(delta.version()).isEqualTo(VersionVector.of(Map.of(5, s2)));
+    assertThat(delta.changes()).containsExactly(new CellChange("t", "r", "c", "v", s1), new ValueChange("n", 7L, s2));
+    Store store = Store.create();
+    store.applyDelta(delta);
+    assertThat(store.getCell("t", "r", "c")).isEqualTo("v");
+    assertThat(Changeset.decode(java.util.HexFormat.of().parseHex(
+        "4301016103000001050000000101740101630100017201001900d00f00004c5e0a3a")).changes())
+        .containsExactly(new CellChange("t", "r", "c", null, s1));
+    assertThat(VersionVector.decode(java.util.HexFormat.of().parseHex("56010105000000e80701")))
+        .isEqualTo(VersionVector.of(Map.of(5, s2)));
+  }
+
+  @Test
   void aFutureVersionIsNamedInTheError() {
     byte[] bytes = sample().fullState().encode().clone();
     bytes[1] = 9;

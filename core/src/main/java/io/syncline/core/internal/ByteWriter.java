@@ -46,9 +46,7 @@ public final class ByteWriter {
 
   public void writeLongLE(long v) {
     ensure(8);
-    for (int i = 0; i < 8; i++) {
-      buf[pos + i] = (byte) (v >>> (8 * i));
-    }
+    putLongLE(buf, pos, v);
     pos += 8;
   }
 
@@ -67,7 +65,48 @@ public final class ByteWriter {
   }
 
   public void writeZigzag(long v) {
-    writeVarint((v << 1) ^ (v >> 63));
+    writeVarint(zigzag(v));
+  }
+
+  public static long zigzag(long v) {
+    return (v << 1) ^ (v >> 63);
+  }
+
+  /**
+   * Writes {@code v} as an unsigned varint at {@code b[p]} and returns the position after it; the
+   * caller has made room (at most ten bytes). For loops that keep the write position in a local.
+   */
+  public static int putVarint(byte[] b, int p, long v) {
+    while ((v & ~0x7FL) != 0) {
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[p++] = (byte) v;
+    return p;
+  }
+
+  /** Writes {@code v} as eight little-endian bytes at {@code b[p]}; the caller has made room. */
+  public static void putLongLE(byte[] b, int p, long v) {
+    for (int i = 0; i < 8; i++) {
+      b[p + i] = (byte) (v >>> (8 * i));
+    }
+  }
+
+  /**
+   * Makes room for {@code more} bytes after the position and returns the backing array, for a
+   * caller that writes into it directly and then calls {@link #moveTo}.
+   */
+  public byte[] room(int more) {
+    ensure(more);
+    return buf;
+  }
+
+  /** Sets the position, after writing directly into {@link #room}; must stay within the array. */
+  public void moveTo(int position) {
+    if (position < 0 || position > buf.length) {
+      throw new IllegalArgumentException("position " + position + " outside 0.." + buf.length);
+    }
+    pos = position;
   }
 
   /** Reserves five bytes for a count to be filled by {@link #patchCount}; returns the position. */

@@ -36,7 +36,7 @@ public final class ChangeBlocks {
     enc.clients(ids, n);
     w.writeVarint(tables.size());
     for (Map.Entry<String, LinkedHashMap<String, List<CellChange>>> t : tables.entrySet()) {
-      enc.table(t.getKey());
+      enc.table(t.getKey(), ChangeEncoder.LAYOUT_ROWS);
       LinkedHashMap<String, Integer> cols = new LinkedHashMap<>();
       for (List<CellChange> row : t.getValue().values()) {
         for (CellChange cc : row) {
@@ -74,28 +74,30 @@ public final class ChangeBlocks {
         stamp.hi(), stamp.lo());
   }
 
-  /** Decodes a change block into change objects. */
-  public static List<Change> read(ByteReader r) {
+  /** Decodes a change block of the given format version into change objects. */
+  public static List<Change> read(ByteReader r, int version) {
     List<Change> out = new ArrayList<>();
-    new ChangeDecoder(r).read(new ChangeDecoder.Visitor() {
+    new ChangeDecoder(r, version).read(new ChangeDecoder.Visitor() {
       String table;
       String[] cells;
-      String row;
+      final List<String> rows = new ArrayList<>();
 
       @Override
-      public void table(String tableId, String[] cellIds, int rowCount) {
+      public void table(String tableId, String[] cellIds, int rowCount, boolean byColumn) {
         table = tableId;
         cells = cellIds;
+        rows.clear();
       }
 
       @Override
-      public void row(String rowId, int cellCount) {
-        row = rowId;
+      public void row(String rowId) {
+        rows.add(rowId);
       }
 
       @Override
-      public void cell(int col, byte kind, long bits, Object ref, long hi, int lo) {
-        out.add(new CellChange(table, row, cells[col], Values.toObject(kind, bits, ref), Stamp.unpack(hi, lo)));
+      public void cell(int row, int col, byte kind, long bits, Object ref, long hi, int lo) {
+        out.add(new CellChange(table, rows.get(row), cells[col], Values.toObject(kind, bits, ref),
+            Stamp.unpack(hi, lo)));
       }
 
       @Override

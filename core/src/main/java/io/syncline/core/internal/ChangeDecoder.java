@@ -9,24 +9,33 @@ import io.syncline.core.Stamp;
  */
 public final class ChangeDecoder {
   /**
-   * Receives the decoded block in order. A string value arrives as a {@code String} ref, or, from
-   * a decoder made with {@code rawText}, as the input array with {@code bits} the
-   * {@link TableData#textRef} of its (validated) UTF-8 bytes there.
+   * Receives the decoded block in order; each method does nothing unless overridden, so a
+   * validating read passes a bare {@code new Visitor() {}}. A string value arrives as a
+   * {@code String} ref, or, from a decoder made with {@code rawText}, as the input array with
+   * {@code bits} the {@link TableData#textRef} of its (validated) UTF-8 bytes there.
    */
   public interface Visitor {
-    void table(String tableId, String[] cellIds, int rowCount);
+    /**
+     * Starts a table section of {@code rowCount} rows; {@code byColumn} if it is in the column
+     * layout, where all rows come first and then the cells column by column.
+     */
+    default void table(String tableId, String[] cellIds, int rowCount, boolean byColumn) {}
 
-    void row(String rowId, int cellCount);
+    /** The section's next row; rows are numbered from 0 in the order they arrive. */
+    default void row(String rowId) {}
 
-    void cell(int col, byte kind, long bits, Object ref, long hi, int lo);
+    /** A cell of the section's row number {@code row}, in column {@code col} of the cell ids. */
+    default void cell(int row, int col, byte kind, long bits, Object ref, long hi, int lo) {}
 
-    void value(String valueId, byte kind, long bits, Object ref, long hi, int lo);
+    default void value(String valueId, byte kind, long bits, Object ref, long hi, int lo) {}
   }
 
   private final ByteReader in;
+  private final int version;
   private final boolean materialize;
   private final boolean rawText;
   private byte[] rowBytes = new byte[32];
+  private int prevRowLen;
   private int[] clients;
   private int currentClient = -1;
   private long prevMillis;
@@ -40,25 +49,21 @@ public final class ChangeDecoder {
   private long hi;
   private int lo;
 
-  public ChangeDecoder(ByteReader in) {
-    this(in, true);
+  /** A decoder of a block in the given {@link Envelope} format version that creates every value. */
+  public ChangeDecoder(ByteReader in, int version) {
+    this(in, version, true, false);
   }
 
   /**
    * A decoder that, if {@code materialize} is false, validates cell values without creating
-   * their strings and JSON trees (the visitor then receives {@code null} refs): a cheap full
-   * validation pass.
+   * their strings and JSON trees (the visitor then receives {@code null} refs and row ids): a
+   * cheap full validation pass. If {@code rawText}, a materialising decoder hands string values
+   * over as places in the input (see {@link Visitor}) instead of creating them, for a visitor
+   * that copies the bytes.
    */
-  public ChangeDecoder(ByteReader in, boolean materialize) {
-    this(in, materialize, false);
-  }
-
-  /**
-   * A materialising decoder that, if {@code rawText}, hands string values over as places in the
-   * input (see {@link Visitor}) instead of creating them, for a visitor that copies the bytes.
-   */
-  public ChangeDecoder(ByteReader in, boolean materialize, boolean rawText) {
+  public ChangeDecoder(ByteReader in, int version, boolean materialize, boolean rawText) {
     this.in = in;
+    this.version = version;
     this.materialize = materialize;
     this.rawText = rawText;
   }
@@ -85,32 +90,23 @@ public final class ChangeDecoder {
     int tables = in.readCount(3);
     for (int t = 0; t < tables; t++) {
       String tableId = id("table id");
+      int layout = version >= 2 ? in.readByte() : ChangeEncoder.LAYOUT_ROWS;
+      if (layout != ChangeEncoder.LAYOUT_ROWS && layout != ChangeEncoder.LAYOUT_COLUMNS) {
+        throw in.corrupt("table '" + tableId + "' has unknown layout " + layout);
+      }
       int cols = in.readCount(2);
       String[] cellIds = new String[cols];
       for (int c = 0; c < cols; c++) {
         cellIds[c] = id("cell id");
       }
-      int rows = in.readCount(3);
-      v.table(tableId, cellIds, rows);
-      int prevLen = 0;
-      for (int r = 0; r < rows; r++) {
-        ByteReader.PrefixedId pid = in.readPrefixed(rowBytes, prevLen, materialize);
-        rowBytes = pid.bytes();
-        prevLen = pid.length();
-        if (prevLen == 0) {
-          throw in.corrupt("row id is empty");
-        }
-        String rowId = pid.id();
-        int cells = in.readCount(3);
-        v.row(rowId, cells);
-        for (int c = 0; c < cells; c++) {
-          long col = in.readVarint();
-          if (col >= cols || col < 0) {
-            throw in.corrupt("cell column " + col + " is outside the table's " + cols + " columns");
-          }
-          body();
-          v.cell((int) col, kind, bits, ref, hi, lo);
-        }
+      boolean byColumn = layout == ChangeEncoder.LAYOUT_COLUMNS;
+      int rows = in.readCount(byColumn ? 2 : 3);
+      v.table(tableId, cellIds, rows, byColumn);
+      prevRowLen = 0;
+      if (byColumn) {
+        readColumns(v, cols, rows);
+      } else {
+        readRows(v, cols, rows);
       }
     }
     int values = in.readCount(3);
@@ -119,6 +115,60 @@ public final class ChangeDecoder {
       body();
       v.value(valueId, kind, bits, ref, hi, lo);
     }
+  }
+
+  private void readRows(Visitor v, int cols, int rows) {
+    for (int r = 0; r < rows; r++) {
+      v.row(rowId());
+      int cells = in.readCount(3);
+      for (int c = 0; c < cells; c++) {
+        long col = in.readVarint();
+        if (col >= cols || col < 0) {
+          throw in.corrupt("cell column " + col + " is outside the table's " + cols + " columns");
+        }
+        body();
+        v.cell(r, (int) col, kind, bits, ref, hi, lo);
+      }
+    }
+  }
+
+  private void readColumns(Visitor v, int cols, int rows) {
+    for (int r = 0; r < rows; r++) {
+      v.row(rowId());
+    }
+    for (int c = 0; c < cols; c++) {
+      int cells = in.readCount(2);
+      if (cells > rows) {
+        throw in.corrupt("column " + c + " has " + cells + " cells for " + rows + " rows");
+      }
+      boolean dense = cells == rows;
+      long row = -1;
+      for (int i = 0; i < cells; i++) {
+        if (dense) {
+          row = i;
+        } else {
+          long gap = in.readVarint();
+          if (gap < 0 || gap >= rows - row - 1) {
+            throw in.corrupt("column " + c + " skips " + Long.toUnsignedString(gap) + " rows past row " + row
+                + " of " + rows);
+          }
+          row += gap + 1;
+        }
+        body();
+        v.cell((int) row, c, kind, bits, ref, hi, lo);
+      }
+    }
+  }
+
+  /** Reads a prefix-coded row id; null if not materialising and it is ASCII. */
+  private String rowId() {
+    ByteReader.PrefixedId pid = in.readPrefixed(rowBytes, prevRowLen, materialize);
+    rowBytes = pid.bytes();
+    prevRowLen = pid.length();
+    if (prevRowLen == 0) {
+      throw in.corrupt("row id is empty");
+    }
+    return pid.id();
   }
 
   private String id(String what) {

@@ -8,8 +8,10 @@ import java.util.HashMap;
  *
  * <pre>
  * varint nClients, nClients x u32le clientId
- * varint nTables, per table: string id, varint nCols, nCols x string cellId,
- *                            varint nRows, per row: rowId, varint nCells, per cell: varint col, cell
+ * varint nTables, per table: string id, u8 layout, varint nCols, nCols x string cellId, varint nRows, then
+ *   layout 0 (rows):    per row: rowId, varint nCells, per cell: varint col, cell
+ *   layout 1 (columns): nRows x rowId, then per column: varint nCells,
+ *                       per cell: [varint gap, if nCells &lt; nRows] cell
  * rowId = varint shared, string suffix: the first {@code shared} bytes of the table's previous
  *         row id (an ASCII prefix), then the suffix
  * varint nValues, per value: string id, cell
@@ -22,27 +24,41 @@ import java.util.HashMap;
  * </pre>
  *
  * Stamps are delta-coded against the previous cell in the block, so a row written in one burst
- * costs about one byte of stamp per cell.
+ * costs about one byte of stamp per cell. The column layout serves a table most of whose cells
+ * are sent (a full state): a dense column needs no column numbers, and both ends walk one
+ * column's arrays at a time instead of all of them at once. Format version 1 had no layout byte
+ * and only the row layout.
  */
 public final class ChangeEncoder {
   static final int TAG_CLIENT = 0x08;
   static final int TAG_MILLIS = 0x10;
+  public static final int LAYOUT_ROWS = 0;
+  public static final int LAYOUT_COLUMNS = 1;
+  /** The most a cell other than a string or JSON takes: tag, client index, millis, counter, value. */
+  private static final int MAX_FIXED_CELL = 1 + 5 + 10 + 5 + 10;
 
   private final ByteWriter out;
   private final HashMap<Integer, Integer> clientIndex = new HashMap<>();
   private int currentClient = -1;
   private long prevMillis;
   private int prevCounter;
+  private long maxMillis;
   private String prevRowId = "";
 
   public ChangeEncoder(ByteWriter out) {
     this.out = out;
   }
 
-  /** Starts a table: the next row id is written without a shared prefix. */
-  public void table(String tableId) {
+  /** Starts a table in the given layout: the next row id is written without a shared prefix. */
+  public void table(String tableId, int layout) {
     out.writeString(tableId);
+    out.writeByte(layout);
     prevRowId = "";
+  }
+
+  /** The largest millisecond of any stamp written so far. */
+  public long maxMillis() {
+    return maxMillis;
   }
 
   /**
@@ -123,6 +139,7 @@ public final class ChangeEncoder {
     }
     if (millis != prevMillis) {
       tag |= TAG_MILLIS;
+      maxMillis = Math.max(maxMillis, millis);
     }
     out.writeByte(tag);
     if (index >= 0) {
@@ -136,5 +153,75 @@ public final class ChangeEncoder {
       out.writeZigzag((long) counter - prevCounter);
     }
     prevCounter = counter;
+  }
+  /**
+   * Writes column {@code col} of a column-layout table section: the cells of the rows whose bit
+   * is set in {@code picked} (indexed by table row), each preceded by its gap unless
+   * {@code dense}; {@code ordinal} maps a table row to its place among the section's rows. Writes
+   * straight into the buffer, with one capacity check per cell; the same bytes as {@link #cell}.
+   */
+  public void column(TableData td, int col, long[] picked, int[] ordinal, boolean dense) {
+    byte[] kinds = td.kindsOf(col);
+    long[] his = td.hisOf(col);
+    int[] los = td.losOf(col);
+    long[] bits = td.bitsOf(col);
+    Object[] refs = td.refsOf(col);
+    byte[] text = td.textOf(col);
+    byte[] b = out.array();
+    int p = out.position();
+    int prevOrdinal = -1;
+    for (int w = 0; w < picked.length; w++) {
+      for (long word = picked[w]; word != 0; word &= word - 1) {
+        int r = w << 6 | Long.numberOfTrailingZeros(word);
+        byte kind = kinds[r];
+        int textLen = kind == Values.STRING ? TableData.textLength(bits[r]) : 0;
+        if (b.length - p < MAX_FIXED_CELL + 5 + textLen) {
+          out.moveTo(p);
+          b = out.room(MAX_FIXED_CELL + 5 + textLen);
+        }
+        if (!dense) {
+          p = ByteWriter.putVarint(b, p, ordinal[r] - prevOrdinal - 1);
+          prevOrdinal = ordinal[r];
+        }
+        long hi = his[r];
+        int lo = los[r];
+        long millis = hi >>> 22;
+        int client = lo & 0x3FFFFFFF;
+        if (client != currentClient || millis != prevMillis || kind == Values.JSON) {
+          out.moveTo(p); // the rare case: the general path
+          if (kind == Values.STRING) {
+            text(text, bits[r], hi, lo);
+          } else {
+            cell(kind, bits == null ? 0 : bits[r], refs == null ? null : refs[r], hi, lo);
+          }
+          b = out.array();
+          p = out.position();
+          continue;
+        }
+        int counter = (int) ((hi & 0x3FFFFF) << 2) | (lo >>> 30);
+        b[p++] = kind;
+        p = ByteWriter.putVarint(b, p, ByteWriter.zigzag((long) counter - prevCounter));
+        prevCounter = counter;
+        switch (kind) {
+          case Values.STRING: {
+            int off = TableData.textOffset(bits[r]);
+            p = ByteWriter.putVarint(b, p, textLen);
+            System.arraycopy(text, off, b, p, textLen);
+            p += textLen;
+            break;
+          }
+          case Values.INTEGER:
+            p = ByteWriter.putVarint(b, p, ByteWriter.zigzag(bits[r]));
+            break;
+          case Values.DOUBLE:
+            ByteWriter.putLongLE(b, p, bits[r]);
+            p += 8;
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    out.moveTo(p);
   }
 }

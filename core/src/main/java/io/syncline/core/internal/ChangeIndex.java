@@ -48,17 +48,18 @@ public final class ChangeIndex {
   }
 
   /**
-   * Makes the next block big enough for {@code entries} appends (a bulk load announces its size),
-   * so a million-cell load allocates one array instead of hundreds of small ones for the garbage
+   * Makes the next block big enough for {@code cells} appends (a bulk load announces its size),
+   * with room for {@code entries} entries (fewer than cells if rows come whole, as runs), so a
+   * million-cell load allocates one array instead of hundreds of small ones for the garbage
    * collector to copy. The block's summary is as coarse as its contents are uniform.
    */
-  public void reserve(int entries) {
-    if (entries <= BLOCK) {
+  public void reserve(int cells, int entries) {
+    if (cells <= BLOCK) {
       return;
     }
     seal();
-    int size = Math.min(entries, 1 << 24);
-    addBlock(size, size);
+    int limit = Math.min(cells, 1 << 24);
+    addBlock(limit, Math.max(256, Math.min(entries, limit)));
   }
 
   /**
@@ -140,30 +141,51 @@ public final class ChangeIndex {
   private static final int MAX_RUN = RUN_LENGTH_MASK + 2;
 
   public void append(int row, int col, int clientId, long hi, int lo) {
+    int b = add(row, col); // before reading summaries: adding may grow the array
+    summaries[b].add(clientId, hi, lo);
+  }
+
+  /**
+   * Appends an entry without its stamp: the caller then calls {@link #cover} with maxima that
+   * include it. For a bulk load that tracked its stamps as it wrote the cells.
+   */
+  public void appendCovered(int row, int col) {
+    add(row, col);
+  }
+
+  /** Raises the summaries of blocks {@code fromBlock} onwards to include {@code maxima}. */
+  public void cover(int fromBlock, StampMaxima maxima) {
+    for (int b = Math.max(0, fromBlock); b < blockCount; b++) {
+      for (int i = 0; i < maxima.size(); i++) {
+        summaries[b].add(maxima.client(i), maxima.hi(i), maxima.lo(i));
+      }
+    }
+  }
+
+  /** Adds an entry for {@code (row, col)}, extending the last run if it can; returns its block. */
+  private int add(int row, int col) {
     if (blockCount == 0 || lastSealed || cells[blockCount - 1] >= lastLimit) {
       addBlock(BLOCK, 256);
     }
-    long[] block = blocks[blockCount - 1];
+    int b = blockCount - 1;
+    long[] block = blocks[b];
+    cells[b]++;
+    entries++;
     if (lastFill > 0 && col > 0 && col <= RUN_COL_MASK) {
       long last = block[lastFill - 1];
       int first = firstCol(last);
       int length = runLength(last);
       if ((int) (last >>> 32) == row && first + length == col && length < MAX_RUN) {
         block[lastFill - 1] = (long) row << 32 | (0x80000000L | (long) (length - 1) << RUN_COL_BITS | first);
-        cells[blockCount - 1]++;
-        summaries[blockCount - 1].add(clientId, hi, lo);
-        entries++;
-        return;
+        return b;
       }
     }
     if (lastFill == block.length) { // entries never outnumber cells, so this stays within the limit
       block = Arrays.copyOf(block, Math.min(lastLimit, block.length * 2));
-      blocks[blockCount - 1] = block;
+      blocks[b] = block;
     }
     block[lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
-    cells[blockCount - 1]++;
-    summaries[blockCount - 1].add(clientId, hi, lo);
-    entries++;
+    return b;
   }
 
   /** True if block {@code b} may hold a cell whose stamp is newer than {@code vv} says for its writer. */

@@ -7,9 +7,14 @@ import java.util.zip.CRC32C;
  * The frame around every encoded core object: {@code u8 kind, u8 version, body, u32le CRC32C}
  * where the checksum covers the kind, version and body. A flipped bit anywhere is detected
  * before any field is trusted.
+ *
+ * <p>Objects are written in {@link #VERSION}; every version from {@link #OLDEST_VERSION} on is
+ * read, so what a store saved with an earlier build still loads. Version 2 added the column
+ * layout of a change block's tables (see {@link ChangeEncoder}); nothing else differs.
  */
 public final class Envelope {
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  public static final int OLDEST_VERSION = 1;
 
   private Envelope() {}
 
@@ -27,6 +32,11 @@ public final class Envelope {
     return w.toByteArray();
   }
 
+  /** The format version of bytes that {@link #open} accepted. */
+  public static int version(byte[] bytes) {
+    return bytes[1] & 0xFF;
+  }
+
   /** Checks kind, version and checksum and returns a reader over the body. */
   public static ByteReader open(byte[] bytes, char kind, String what) {
     if (bytes == null) {
@@ -40,9 +50,9 @@ public final class Envelope {
           + ", expected '" + kind + "'");
     }
     int version = bytes[1] & 0xFF;
-    if (version != VERSION) {
-      throw new CorruptDataException("Unsupported " + what + " format version " + version + " (this build reads version "
-          + VERSION + ")");
+    if (version < OLDEST_VERSION || version > VERSION) {
+      throw new CorruptDataException("Unsupported " + what + " format version " + version + " (this build reads versions "
+          + OLDEST_VERSION + " to " + VERSION + ")");
     }
     int end = bytes.length - 4;
     CRC32C crc = new CRC32C();

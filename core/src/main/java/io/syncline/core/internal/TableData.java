@@ -96,6 +96,13 @@ public final class TableData {
     return row;
   }
 
+  /** The indexes of {@code rowIds[0, n)} into {@code out}, adding rows that are new, as {@link #row} does. */
+  public void rows(String[] rowIds, int n, int[] out) {
+    for (int i = 0; i < n; i++) {
+      out[i] = insertRow(rowIds[i]);
+    }
+  }
+
   private int insertRow(String rowId) {
     int hash = mix(rowId.hashCode());
     int mask = slots.length - 1;
