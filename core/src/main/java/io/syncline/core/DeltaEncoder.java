@@ -121,9 +121,10 @@ final class DeltaEncoder {
       byte[] kinds = td.kindsOf(c);
       long[] his = td.hisOf(c);
       int[] los = td.losOf(c);
-      long[] pick = new long[words];
+      int end = Math.min(rowCount, kinds.length); // a column's arrays end after its last row
+      long[] pick = new long[(end + 63) >>> 6];
       int n = 0;
-      for (int r = 0, end = Math.min(rowCount, kinds.length); r < end; r++) {
+      for (int r = 0; r < end; r++) {
         if (kinds[r] != 0 && (all || vv.isNewer(los[r] & Stamp.MAX_CLIENT_ID, his[r], los[r]))) {
           pick[r >>> 6] |= 1L << r;
           n++;
@@ -133,7 +134,7 @@ final class DeltaEncoder {
         picked[c] = pick;
         counts[c] = n;
         usedCols++;
-        for (int i = 0; i < words; i++) {
+        for (int i = 0; i < pick.length; i++) {
           anyRow[i] |= pick[i];
         }
       }

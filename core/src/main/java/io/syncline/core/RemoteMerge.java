@@ -151,8 +151,17 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
       int firstBlock = index.blockCount() - 1;
       for (int i = 0; i < sectionRows; i++) {
         int r = rows[i];
-        for (long mask = written[i]; mask != 0; mask &= mask - 1) {
-          index.appendCovered(r, columns[Long.numberOfTrailingZeros(mask)] - 1);
+        long mask = written[i];
+        while (mask != 0) { // each run of written columns that are adjacent in the table too
+          int first = Long.numberOfTrailingZeros(mask);
+          int col = columns[first] - 1;
+          int length = 1;
+          while (first + length < 64 && (mask & (1L << (first + length))) != 0
+              && columns[first + length] - 1 == col + length) {
+            length++;
+          }
+          index.appendCovered(r, col, length);
+          mask &= length == 64 ? 0 : ~(((1L << length) - 1) << first);
         }
       }
       index.cover(firstBlock, writtenStamps);

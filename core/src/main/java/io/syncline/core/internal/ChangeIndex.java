@@ -146,11 +146,33 @@ public final class ChangeIndex {
   }
 
   /**
-   * Appends an entry without its stamp: the caller then calls {@link #cover} with maxima that
-   * include it. For a bulk load that tracked its stamps as it wrote the cells.
+   * Appends entries for columns {@code [col, col + length)} of {@code row} without their stamps:
+   * the caller then calls {@link #cover} with maxima that include them. For a bulk load that
+   * tracked its stamps as it wrote the cells.
    */
-  public void appendCovered(int row, int col) {
-    add(row, col);
+  public void appendCovered(int row, int col, int length) {
+    while (length > 0) {
+      if (blockCount == 0 || lastSealed || cells[blockCount - 1] >= lastLimit) {
+        addBlock(BLOCK, 256);
+      }
+      int b = blockCount - 1;
+      int n = Math.min(length, Math.min(lastLimit - cells[b], MAX_RUN));
+      if (n == 1 || col + n - 1 > RUN_COL_MASK) {
+        add(row, col);
+        n = 1;
+      } else {
+        long[] block = blocks[b];
+        if (lastFill == block.length) {
+          block = Arrays.copyOf(block, Math.min(lastLimit, block.length * 2));
+          blocks[b] = block;
+        }
+        block[lastFill++] = (long) row << 32 | (0x80000000L | (long) (n - 2) << RUN_COL_BITS | col);
+        cells[b] += n;
+        entries += n;
+      }
+      col += n;
+      length -= n;
+    }
   }
 
   /** Raises the summaries of blocks {@code fromBlock} onwards to include {@code maxima}. */
