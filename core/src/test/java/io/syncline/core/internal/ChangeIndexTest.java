@@ -94,4 +94,31 @@ class ChangeIndexTest {
     assertThat(cells(table.index)).isEqualTo(expected);
     assertThat(table.index.entries()).isEqualTo(table.presentCells());
   }
+
+  @Test
+  void coveredRunsNameExactlyTheirCellsAndTheCoverReachesEveryBlockTheyFill() {
+    ChangeIndex index = new ChangeIndex();
+    index.append(0, 0, 9, 5, 0); // an earlier block with another writer
+    List<Long> appended = new ArrayList<>(List.of(0L));
+    Random random = new Random(3);
+    for (int row = 1; row < 400; row++) {
+      int col = random.nextInt(3) == 0 ? (1 << 20) - 3 : random.nextInt(50);
+      int length = row == 7 ? 5000 : 1 + random.nextInt(40); // row 7: longer than a run can be
+      index.appendCovered(row, col, length);
+      for (int c = col; c < col + length; c++) {
+        appended.add((long) row << 32 | c);
+      }
+    }
+    StampMaxima maxima = new StampMaxima(1);
+    maxima.add(4, 1_000, 4);
+    index.cover(0, maxima);
+    assertThat(cells(index)).isEqualTo(appended); // also checks every block's cell count and limit
+    assertThat(index.entries()).isEqualTo(appended.size());
+    assertThat(index.blockCount()).isGreaterThan(2);
+    for (int b = 0; b < index.blockCount(); b++) {
+      int block = b;
+      assertThat(index.mayHaveNewer(b, (client, hi, lo) -> client == 4 && hi > 999)).as("block %d", block).isTrue();
+      assertThat(index.mayHaveNewer(b, (client, hi, lo) -> client == 4 && hi > 1_000)).isFalse();
+    }
+  }
 }
