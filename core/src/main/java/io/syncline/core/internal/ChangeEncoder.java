@@ -44,6 +44,13 @@ public final class ChangeEncoder {
   private int prevCounter;
   private long maxMillis;
   private String prevRowId = "";
+  // the arrays of the column being written by column()
+  private byte[] kinds;
+  private long[] his;
+  private int[] los;
+  private long[] bits;
+  private Object[] refs;
+  private byte[] text;
 
   public ChangeEncoder(ByteWriter out) {
     this.out = out;
@@ -154,73 +161,82 @@ public final class ChangeEncoder {
     }
     prevCounter = counter;
   }
+
   /**
    * Writes column {@code col} of a column-layout table section: the cells of the rows whose bit
    * is set in {@code picked} (indexed by table row), each preceded by its gap unless
-   * {@code dense}; {@code ordinal} maps a table row to its place among the section's rows. Writes
-   * straight into the buffer, with one capacity check per cell; the same bytes as {@link #cell}.
+   * {@code dense}; {@code ordinal} maps a table row to its place among the section's rows. The
+   * same bytes as {@link #cell}, written straight into the buffer.
    */
   public void column(TableData td, int col, long[] picked, int[] ordinal, boolean dense) {
-    byte[] kinds = td.kindsOf(col);
-    long[] his = td.hisOf(col);
-    int[] los = td.losOf(col);
-    long[] bits = td.bitsOf(col);
-    Object[] refs = td.refsOf(col);
-    byte[] text = td.textOf(col);
-    byte[] b = out.array();
-    int p = out.position();
+    kinds = td.kindsOf(col);
+    his = td.hisOf(col);
+    los = td.losOf(col);
+    bits = td.bitsOf(col);
+    refs = td.refsOf(col);
+    text = td.textOf(col);
     int prevOrdinal = -1;
     for (int w = 0; w < picked.length; w++) {
       for (long word = picked[w]; word != 0; word &= word - 1) {
         int r = w << 6 | Long.numberOfTrailingZeros(word);
-        byte kind = kinds[r];
-        int textLen = kind == Values.STRING ? TableData.textLength(bits[r]) : 0;
-        if (b.length - p < MAX_FIXED_CELL + 5 + textLen) {
-          out.moveTo(p);
-          b = out.room(MAX_FIXED_CELL + 5 + textLen);
-        }
+        int gap = -1;
         if (!dense) {
-          p = ByteWriter.putVarint(b, p, ordinal[r] - prevOrdinal - 1);
+          gap = ordinal[r] - prevOrdinal - 1;
           prevOrdinal = ordinal[r];
         }
-        long hi = his[r];
-        int lo = los[r];
-        long millis = hi >>> 22;
-        int client = lo & 0x3FFFFFFF;
-        if (client != currentClient || millis != prevMillis || kind == Values.JSON) {
-          out.moveTo(p); // the rare case: the general path
-          if (kind == Values.STRING) {
-            text(text, bits[r], hi, lo);
-          } else {
-            cell(kind, bits == null ? 0 : bits[r], refs == null ? null : refs[r], hi, lo);
-          }
-          b = out.array();
-          p = out.position();
-          continue;
-        }
-        int counter = (int) ((hi & 0x3FFFFF) << 2) | (lo >>> 30);
-        b[p++] = kind;
-        p = ByteWriter.putVarint(b, p, ByteWriter.zigzag((long) counter - prevCounter));
-        prevCounter = counter;
-        switch (kind) {
-          case Values.STRING: {
-            int off = TableData.textOffset(bits[r]);
-            p = ByteWriter.putVarint(b, p, textLen);
-            System.arraycopy(text, off, b, p, textLen);
-            p += textLen;
-            break;
-          }
-          case Values.INTEGER:
-            p = ByteWriter.putVarint(b, p, ByteWriter.zigzag(bits[r]));
-            break;
-          case Values.DOUBLE:
-            ByteWriter.putLongLE(b, p, bits[r]);
-            p += 8;
-            break;
-          default:
-            break;
-        }
+        columnCell(r, gap);
       }
+    }
+    kinds = null;
+    his = null;
+    los = null;
+    bits = null;
+    refs = null;
+    text = null;
+  }
+
+  /**
+   * One cell of {@link #column}, {@code gap} first unless negative. A method of its own so that a
+   * cold JVM compiles it after a few hundred cells rather than interpreting a whole column.
+   */
+  private void columnCell(int r, int gap) {
+    byte kind = kinds[r];
+    int textLen = kind == Values.STRING ? TableData.textLength(bits[r]) : 0;
+    byte[] b = out.room(MAX_FIXED_CELL + 5 + textLen);
+    int p = out.position();
+    if (gap >= 0) {
+      p = ByteWriter.putVarint(b, p, gap);
+    }
+    long hi = his[r];
+    int lo = los[r];
+    if ((lo & 0x3FFFFFFF) != currentClient || hi >>> 22 != prevMillis || kind == Values.JSON) {
+      out.moveTo(p); // the rare case: the general path
+      if (kind == Values.STRING) {
+        text(text, bits[r], hi, lo);
+      } else {
+        cell(kind, bits == null ? 0 : bits[r], refs == null ? null : refs[r], hi, lo);
+      }
+      return;
+    }
+    int counter = (int) ((hi & 0x3FFFFF) << 2) | (lo >>> 30);
+    b[p++] = kind;
+    p = ByteWriter.putVarint(b, p, ByteWriter.zigzag((long) counter - prevCounter));
+    prevCounter = counter;
+    switch (kind) {
+      case Values.STRING:
+        p = ByteWriter.putVarint(b, p, textLen);
+        System.arraycopy(text, TableData.textOffset(bits[r]), b, p, textLen);
+        p += textLen;
+        break;
+      case Values.INTEGER:
+        p = ByteWriter.putVarint(b, p, ByteWriter.zigzag(bits[r]));
+        break;
+      case Values.DOUBLE:
+        ByteWriter.putLongLE(b, p, bits[r]);
+        p += 8;
+        break;
+      default:
+        break;
     }
     out.moveTo(p);
   }
