@@ -161,12 +161,7 @@ public final class ChangeIndex {
         add(row, col);
         n = 1;
       } else {
-        long[] block = blocks[b];
-        if (lastFill == block.length) {
-          block = Arrays.copyOf(block, Math.min(lastLimit, block.length * 2));
-          blocks[b] = block;
-        }
-        block[lastFill++] = (long) row << 32 | (0x80000000L | (long) (n - 2) << RUN_COL_BITS | col);
+        blockWithRoom(b)[lastFill++] = (long) row << 32 | (0x80000000L | (long) (n - 2) << RUN_COL_BITS | col);
         cells[b] += n;
         entries += n;
       }
@@ -202,12 +197,18 @@ public final class ChangeIndex {
         return b;
       }
     }
-    if (lastFill == block.length) { // entries never outnumber cells, so this stays within the limit
+    blockWithRoom(b)[lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
+    return b;
+  }
+
+  /** The last block, grown if it is full (entries never outnumber cells, so it stays within the limit). */
+  private long[] blockWithRoom(int b) {
+    long[] block = blocks[b];
+    if (lastFill == block.length) {
       block = Arrays.copyOf(block, Math.min(lastLimit, block.length * 2));
       blocks[b] = block;
     }
-    block[lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
-    return b;
+    return block;
   }
 
   /** True if block {@code b} may hold a cell whose stamp is newer than {@code vv} says for its writer. */
