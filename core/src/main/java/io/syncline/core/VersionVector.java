@@ -141,7 +141,8 @@ public final class VersionVector {
     }
     int version = r.readByte();
     if (version != 1) {
-      throw new CorruptDataException("Version vector format version " + version + " is not supported (expected 1)");
+      throw new UnsupportedVersionException("Version vector format version " + version + " is not supported (expected 1)",
+          version);
     }
     VersionVector vv = readFrom(r);
     r.expectEnd();

@@ -88,7 +88,14 @@ class CodecTest {
   void aFutureVersionIsNamedInTheError() {
     byte[] bytes = sample().fullState().encode().clone();
     bytes[1] = 9;
-    assertThatThrownBy(() -> Delta.decode(bytes)).hasMessageContaining("version 9");
+    assertThatThrownBy(() -> Delta.decode(bytes)).hasMessageContaining("checksum mismatch")
+        .isNotInstanceOf(UnsupportedVersionException.class); // a damaged version byte is damage
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt((int) crc.getValue());
+    assertThatThrownBy(() -> Delta.decode(bytes)).hasMessageContaining("version 9")
+        .isInstanceOfSatisfying(UnsupportedVersionException.class, e -> assertThat(e.version()).isEqualTo(9));
     assertThatThrownBy(() -> Changeset.decode(bytes)).hasMessageContaining("Not a changeset");
   }
 

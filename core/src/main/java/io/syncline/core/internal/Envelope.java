@@ -1,12 +1,14 @@
 package io.syncline.core.internal;
 
 import io.syncline.core.CorruptDataException;
+import io.syncline.core.UnsupportedVersionException;
 import java.util.zip.CRC32C;
 
 /**
  * The frame around every encoded core object: {@code u8 kind, u8 version, body, u32le CRC32C}
  * where the checksum covers the kind, version and body. A flipped bit anywhere is detected
- * before any field is trusted.
+ * before any field is trusted, the version included: {@link UnsupportedVersionException} means
+ * intact bytes of another version, never damage.
  *
  * <p>Objects are written in {@link #VERSION}; every version from {@link #OLDEST_VERSION} on is
  * read, so what a store saved with an earlier build still loads. Version 2 added the column
@@ -49,17 +51,18 @@ public final class Envelope {
       throw new CorruptDataException("Not a " + what + ": kind byte is 0x" + Integer.toHexString(bytes[0] & 0xFF)
           + ", expected '" + kind + "'");
     }
-    int version = bytes[1] & 0xFF;
-    if (version < OLDEST_VERSION || version > VERSION) {
-      throw new CorruptDataException("Unsupported " + what + " format version " + version + " (this build reads versions "
-          + OLDEST_VERSION + " to " + VERSION + ")");
-    }
     int end = bytes.length - 4;
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, end);
     int stored = (bytes[end] & 0xFF) | (bytes[end + 1] & 0xFF) << 8 | (bytes[end + 2] & 0xFF) << 16 | (bytes[end + 3] & 0xFF) << 24;
     if ((int) crc.getValue() != stored) {
       throw new CorruptDataException("Corrupt " + what + ": checksum mismatch over " + bytes.length + " bytes");
+    }
+    // only intact bytes can be from a newer build: a damaged version byte fails the checksum first
+    int version = bytes[1] & 0xFF;
+    if (version < OLDEST_VERSION || version > VERSION) {
+      throw new UnsupportedVersionException("Unsupported " + what + " format version " + version
+          + " (this build reads versions " + OLDEST_VERSION + " to " + VERSION + ")", version);
     }
     return new ByteReader(bytes, 2, end, what);
   }

@@ -4,6 +4,7 @@ import io.syncline.core.Changeset;
 import io.syncline.core.CorruptDataException;
 import io.syncline.core.Journal;
 import io.syncline.core.SynclineException;
+import io.syncline.core.UnsupportedVersionException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -126,8 +127,9 @@ public final class FileJournal implements Journal, Closeable {
         out.add(Changeset.decode(record));
       } catch (CorruptDataException e) {
         throw new CorruptFileException(directory, position,
-            CorruptFileException.Reason.MALFORMED,
-            "the journal record at log position " + position + " is not a changeset: "
+            e instanceof UnsupportedVersionException ? CorruptFileException.Reason.UNSUPPORTED_VERSION
+                : CorruptFileException.Reason.MALFORMED,
+            "the journal record at log position " + position + " is not a changeset this build reads: "
                 + e.getMessage(), e);
       }
     });

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +87,9 @@ import java.util.function.Consumer;
  * A key file that is truncated, bit-flipped, empty, of an unknown version or undecryptable is
  * skipped and reported in the {@link LoadResult}, the log and the error listeners; the other keys
  * load. A corrupt file is renamed to {@code *.corrupt} so a later save does not overwrite the
- * evidence; a file that fails decryption is kept and its key is not written again until a load
- * with the right key succeeds, so a wrong key never destroys data.
+ * evidence. A file that fails decryption, or is intact but in a format version this build does not
+ * read (written by a newer build), is kept where it is and its key is not written again until it
+ * loads, so neither a wrong key nor a downgrade destroys data.
  */
 public final class FilePersister implements Persister {
   private static final System.Logger LOG = System.getLogger(FilePersister.class.getName());
@@ -128,7 +128,8 @@ public final class FilePersister implements Persister {
   private final KeyAssignments assignments = new KeyAssignments();
   private final Set<RowRef> dirtyRows = new LinkedHashSet<>();
   private final Set<String> dirtyKeys = new LinkedHashSet<>();
-  private final Set<String> unreadableFiles = new HashSet<>(); // file names that failed decryption
+  // key files kept but not loaded (wrong key, newer format): file name -> why; never overwritten
+  private final Map<String, String> unreadableFiles = new HashMap<>();
   private boolean valuesDirty;
   private boolean indexDirty;
   private VersionVector version = VersionVector.EMPTY;
@@ -576,11 +577,11 @@ public final class FilePersister implements Persister {
     KeyAssignments.Plan plan = assignments.plan(dirtyRows, dirtyKeys,
         valuesDirty ? resolver.valuesKey() : null, this::resolveKey, this::withValues);
     for (String key : plan.touched()) {
-      if (unreadableFiles.contains(PersisterFormat.fileName(key))) {
+      String unreadable = unreadableFiles.get(PersisterFormat.fileName(key));
+      if (unreadable != null) {
         throw new PersistFileException("Not writing " + directory.resolve(
-            PersisterFormat.fileName(key)) + " (key '" + key + "'): its current file could not be "
-            + "decrypted, and rewriting it would drop the rows it holds. Load it with the right "
-            + "key first.");
+            PersisterFormat.fileName(key)) + " (key '" + key + "'): its current file " + unreadable
+            + ", and rewriting it would drop the rows it holds. Load it first.");
       }
     }
     for (KeyAssignments.Write write : plan.writes()) {
@@ -804,12 +805,17 @@ public final class FilePersister implements Persister {
     } catch (NoSuchFileException e) {
       return null; // removed by a concurrent save after its rows moved: not an error
     } catch (WrongKeyException e) {
-      unreadableFiles.add(file.getFileName().toString());
+      unreadableFiles.put(file.getFileName().toString(), "could not be decrypted (load it with the right key)");
       skip(e, skipped);
       return null;
     } catch (CorruptFileException e) {
       skip(e, skipped);
-      quarantine(file);
+      if (e.reason() == CorruptFileException.Reason.UNSUPPORTED_VERSION) {
+        unreadableFiles.put(file.getFileName().toString(),
+            "is in a format this build cannot read (load it with the build that wrote it)");
+      } else {
+        quarantine(file);
+      }
       return null;
     }
   }

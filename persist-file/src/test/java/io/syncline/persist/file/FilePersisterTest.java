@@ -584,6 +584,49 @@ class FilePersisterTest {
   }
 
   @Test
+  void aKeyFileFromANewerBuildIsReportedKeptInPlaceAndNeverOverwritten() throws IOException {
+    PersistenceKeyResolver resolver = USERS_APART;
+    Store store = savedWithUsersApart();
+    // the users file as a build with a newer core format would write it: intact, but unreadable here
+    byte[] delta = fresh("w").fullState().encode().clone();
+    delta[1] = (byte) (io.syncline.core.internal.Envelope.VERSION + 1);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(delta, 0, delta.length - 4);
+    java.nio.ByteBuffer.wrap(delta, delta.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt((int) crc.getValue());
+    byte[] key = "users".getBytes(StandardCharsets.UTF_8);
+    Path users = dir.resolve("key-users.slc");
+    ChecksummedFile.write(FileSystem.SYSTEM, users, PersisterFormat.KEY_FORMAT, PersisterFormat.VERSION,
+        java.nio.ByteBuffer.allocate(2 + key.length + delta.length).putShort((short) key.length).put(key)
+            .put(delta).array());
+    byte[] before = Files.readAllBytes(users);
+    String newer = "core format version " + (io.syncline.core.internal.Envelope.VERSION + 1);
+
+    try (FilePersister persister = FilePersister.builder(fresh("x"), dir).resolver(resolver).build()) {
+      assertThat(persister.verify()).singleElement()
+          .isInstanceOfSatisfying(CorruptFileException.class, e -> {
+            assertThat(e.reason()).isEqualTo(CorruptFileException.Reason.UNSUPPORTED_VERSION);
+            assertThat(e.getMessage()).contains("key-users.slc").contains(newer);
+          });
+    }
+    Store reloaded = fresh("b");
+    try (FilePersister persister = FilePersister.builder(reloaded, dir).resolver(resolver)
+        .throttle(Duration.ofHours(1)).build()) {
+      FilePersister.LoadResult result = persister.loadAsync().join();
+      assertThat(result.skipped()).singleElement().isInstanceOfSatisfying(CorruptFileException.class,
+          e -> assertThat(e.reason()).isEqualTo(CorruptFileException.Reason.UNSUPPORTED_VERSION));
+      assertThat(reloaded.getTable("pets")).isEqualTo(store.getTable("pets"));
+      reloaded.setCell("users/1/friends", "bob", "name", "Bob");
+      assertThatThrownBy(persister::save).isInstanceOf(PersistFileException.class)
+          .hasMessageContaining("key-users.slc").hasMessageContaining("cannot read");
+    } catch (PersistFileException expected) {
+      // close() reports that the final save could not write the key
+    }
+    assertThat(Files.readAllBytes(users)).as("the newer file is untouched").isEqualTo(before);
+    assertThat(fileNames()).noneMatch(name -> name.endsWith(".corrupt"));
+  }
+
+  @Test
   void valuesAndRowsCanShareOneKeyFileWithJsonAndUnicode() throws IOException {
     PersistenceKeyResolver resolver = PersistenceKeyResolver.builder().valuesKey("store").build();
     Store store = fresh("alice");

@@ -1,6 +1,7 @@
 package io.syncline.persist.file.internal;
 
 import io.syncline.core.Delta;
+import io.syncline.core.UnsupportedVersionException;
 import io.syncline.core.VersionVector;
 import io.syncline.persist.file.ChecksummedFile;
 import io.syncline.persist.file.CorruptFileException;
@@ -163,6 +164,10 @@ public final class PersisterFormat {
       byte[] delta = new byte[in.remaining()];
       in.get(delta);
       return new KeyFile(key, Delta.decode(delta));
+    } catch (UnsupportedVersionException e) {
+      throw new CorruptFileException(file, -1, Reason.UNSUPPORTED_VERSION,
+          "it holds a delta in core format version " + e.version() + ", which this build cannot read "
+              + "(written by a newer build?): " + e.getMessage(), e);
     } catch (RuntimeException e) { // BufferUnderflowException or core's CorruptDataException
       throw new CorruptFileException(file, -1, Reason.MALFORMED,
           "its body is not a valid key file: " + e.getMessage(), e);
