@@ -581,7 +581,7 @@ public final class FilePersister implements Persister {
       if (unreadable != null) {
         throw new PersistFileException("Not writing " + directory.resolve(
             PersisterFormat.fileName(key)) + " (key '" + key + "'): its current file " + unreadable
-            + ", and rewriting it would drop the rows it holds. Load it first.");
+            + ", and rewriting it would drop the rows it holds.");
       }
     }
     for (KeyAssignments.Write write : plan.writes()) {
@@ -805,14 +805,14 @@ public final class FilePersister implements Persister {
     } catch (NoSuchFileException e) {
       return null; // removed by a concurrent save after its rows moved: not an error
     } catch (WrongKeyException e) {
-      unreadableFiles.put(file.getFileName().toString(), "could not be decrypted (load it with the right key)");
+      unreadableFiles.put(file.getFileName().toString(), "could not be decrypted (load it with the right key first)");
       skip(e, skipped);
       return null;
     } catch (CorruptFileException e) {
       skip(e, skipped);
       if (e.reason() == CorruptFileException.Reason.UNSUPPORTED_VERSION) {
         unreadableFiles.put(file.getFileName().toString(),
-            "is in a format this build cannot read (load it with the build that wrote it)");
+            "is in a format this build cannot read (a newer build wrote it)");
       } else {
         quarantine(file);
       }
