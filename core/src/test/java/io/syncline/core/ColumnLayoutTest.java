@@ -246,7 +246,7 @@ class ColumnLayoutTest {
   }
 
   /** {@code bytes} with byte {@code at} replaced and the checksum made valid again. */
-  private static byte[] mutated(byte[] bytes, int at, byte value) {
+  static byte[] mutated(byte[] bytes, int at, byte value) {
     byte[] out = bytes.clone();
     out[at] = value;
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();

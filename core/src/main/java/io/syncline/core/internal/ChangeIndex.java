@@ -152,10 +152,7 @@ public final class ChangeIndex {
    */
   public void appendCovered(int row, int col, int length) {
     while (length > 0) {
-      if (blockCount == 0 || lastSealed || cells[blockCount - 1] >= lastLimit) {
-        addBlock(BLOCK, 256);
-      }
-      int b = blockCount - 1;
+      int b = blockWithCellRoom();
       int n = Math.min(length, Math.min(lastLimit - cells[b], MAX_RUN));
       if (n == 1 || col + n - 1 > RUN_COL_MASK) {
         add(row, col);
@@ -181,10 +178,7 @@ public final class ChangeIndex {
 
   /** Adds an entry for {@code (row, col)}, extending the last run if it can; returns its block. */
   private int add(int row, int col) {
-    if (blockCount == 0 || lastSealed || cells[blockCount - 1] >= lastLimit) {
-      addBlock(BLOCK, 256);
-    }
-    int b = blockCount - 1;
+    int b = blockWithCellRoom();
     long[] block = blocks[b];
     cells[b]++;
     entries++;
@@ -199,6 +193,14 @@ public final class ChangeIndex {
     }
     blockWithRoom(b)[lastFill++] = (long) row << 32 | (col & 0xFFFFFFFFL);
     return b;
+  }
+
+  /** The index of the block that takes the next cell: the last one, or a new one if it is sealed or full. */
+  private int blockWithCellRoom() {
+    if (blockCount == 0 || lastSealed || cells[blockCount - 1] >= lastLimit) {
+      addBlock(BLOCK, 256);
+    }
+    return blockCount - 1;
   }
 
   /** The last block, grown if it is full (entries never outnumber cells, so it stays within the limit). */
