@@ -1,5 +1,6 @@
 package io.syncline.core;
 
+import io.syncline.core.internal.CellBatch;
 import io.syncline.core.internal.ChangeDecoder;
 import io.syncline.core.internal.ChangeIndex;
 import io.syncline.core.internal.StampMaxima;
@@ -33,6 +34,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
   private int sectionRows;
   private long[] writtenCols; // column layout, at most 64 columns: per section row, the columns written
   private StampMaxima writtenStamps; // ... and the newest of their stamps per writer
+  private boolean fresh; // column layout into a table that had no rows: every cell it writes is absent
   private long maxHi;
   private int maxLo;
   private boolean any;
@@ -61,6 +63,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
       if (rows.length < rowCount) {
         rows = new int[rowCount];
       }
+      fresh = byColumn && td.rowCount() == 0 && distinct(cells);
       pendingRowIds = byColumn ? new String[rowCount] : null;
       writtenCols = byColumn && cells.length <= 64 ? new long[rowCount] : null;
       writtenStamps = writtenCols == null ? null : new StampMaxima(1);
@@ -90,6 +93,11 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
   private void resolvePendingRows() {
     td.rows(pendingRowIds, sectionRows, rows);
     pendingRowIds = null;
+    fresh &= td.rowCount() == sectionRows; // no row id came twice
+  }
+
+  private static boolean distinct(String[] ids) {
+    return ids.length == new java.util.HashSet<>(java.util.Arrays.asList(ids)).size();
   }
 
   @Override
@@ -116,11 +124,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     if (pendingRowIds != null) {
       resolvePendingRows();
     }
-    int c = columns[col] - 1;
-    if (c < 0) {
-      c = td.column(cellIds[col]);
-      columns[col] = c + 1;
-    }
+    int c = tableColumn(col);
     int r = rows[row];
     if (merge(td, r, c, kind, bits, ref, hi, lo)) {
       if (writtenCols != null) {
@@ -130,6 +134,88 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
         td.index.append(r, c, lo & Stamp.MAX_CLIENT_ID, hi, lo);
       }
     }
+  }
+
+  /**
+   * A run of a column-layout section's cells. Into a table that had no rows, nothing needs
+   * merging: the run is stored in one pass ({@link TableData#load}) and its stamps are summed up
+   * per writer. Otherwise, or with a schema to check, each cell takes the path of {@link #cell}.
+   */
+  @Override
+  public void cells(int col, CellBatch batch) {
+    if (!apply || store.schema != null) {
+      ChangeDecoder.Visitor.super.cells(col, batch);
+      return;
+    }
+    if (pendingRowIds != null) {
+      resolvePendingRows();
+    }
+    if (!fresh) {
+      ChangeDecoder.Visitor.super.cells(col, batch);
+      return;
+    }
+    int c = tableColumn(col);
+    int n = batch.size;
+    int[] sectionRows = batch.rows;
+    long[] his = batch.his;
+    int[] los = batch.los;
+    if (record) {
+      for (int i = 0; i < n; i++) {
+        store.undo.add(td, rows[sectionRows[i]], c, his[i], los[i]);
+      }
+    }
+    td.load(c, batch, rows);
+    changed = true;
+    long[] written = writtenCols;
+    long bit = 1L << col;
+    int client = -1;
+    long clientHi = 0;
+    int clientLo = 0;
+    for (int i = 0; i < n; i++) {
+      long hi = his[i];
+      int lo = los[i];
+      int writer = lo & Stamp.MAX_CLIENT_ID;
+      if (writer != client) {
+        if (client >= 0) {
+          noteWriter(client, clientHi, clientLo);
+        }
+        client = writer;
+        clientHi = hi;
+        clientLo = lo;
+      } else if (Stamp.compare(hi, lo, clientHi, clientLo) > 0) {
+        clientHi = hi;
+        clientLo = lo;
+      }
+      if (written != null) {
+        written[sectionRows[i]] |= bit;
+      } else {
+        td.index.append(rows[sectionRows[i]], c, writer, hi, lo);
+      }
+    }
+    noteWriter(client, clientHi, clientLo);
+  }
+
+  /** Folds the newest stamp of one writer among the cells just loaded into the section's summaries. */
+  private void noteWriter(int client, long hi, int lo) {
+    store.noteClient(client);
+    if (writtenStamps != null) {
+      writtenStamps.add(client, hi, lo);
+    }
+    if (!any || Stamp.compare(hi, lo, maxHi, maxLo) > 0) {
+      maxHi = hi;
+      maxLo = lo;
+      any = true;
+    }
+  }
+
+  /** The table column of the section's column {@code col}, added to the table on first use. */
+  private int tableColumn(int col) {
+    int c = columns[col] - 1;
+    if (c < 0) {
+      c = td.column(cellIds[col]);
+      columns[col] = c + 1;
+    }
+    return c;
   }
 
   /**

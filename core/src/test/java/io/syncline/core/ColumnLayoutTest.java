@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncline.core.internal.ByteReader;
 import io.syncline.core.internal.ByteWriter;
+import io.syncline.core.internal.CellBatch;
 import io.syncline.core.internal.ChangeDecoder;
 import io.syncline.core.internal.ChangeIndex;
 import io.syncline.core.internal.Envelope;
@@ -176,6 +177,11 @@ class ColumnLayoutTest {
 
   /** A delta from "x" whose one table "t" has rows "a" and "b" and one column "c", then {@code section}. */
   private static Delta craft(int layout, Consumer<ByteWriter> section) {
+    return craft(layout, new String[] {"a", "b"}, new String[] {"c"}, section);
+  }
+
+  /** A delta from "x" whose one table "t" has the given rows and columns, then {@code section}. */
+  private static Delta craft(int layout, String[] rows, String[] columns, Consumer<ByteWriter> section) {
     ByteWriter w = Envelope.begin('D', 64);
     w.writeString("x");
     w.writeVarint(0); // empty version vector
@@ -184,25 +190,85 @@ class ColumnLayoutTest {
     w.writeVarint(1);
     w.writeString("t");
     w.writeByte(layout);
-    w.writeVarint(1);
-    w.writeString("c");
-    w.writeVarint(2);
-    w.writeVarint(0);
-    w.writeString("a");
-    w.writeVarint(0);
-    w.writeString("b");
+    w.writeVarint(columns.length);
+    for (String c : columns) {
+      w.writeString(c);
+    }
+    w.writeVarint(rows.length);
+    for (String r : rows) {
+      w.writeVarint(0); // no prefix shared with the previous row id
+      w.writeString(r);
+    }
     section.accept(w);
     w.writeVarint(0); // no values
     return Delta.decode(Envelope.finish(w));
   }
 
-  /** An integer cell {@code value} at (1000 ms, counter 0, client index 0). */
+  /** An integer cell {@code value} 1000 ms after the previous cell's (counter 0, client index 0). */
   private static void intCell(ByteWriter w, long value) {
     w.writeByte(Values.INTEGER | 0x08 | 0x10); // kind, a client index follows, a new millisecond follows
     w.writeVarint(0);
     w.writeZigzag(1000);
     w.writeVarint(0);
     w.writeZigzag(value);
+  }
+
+  @Test
+  void aColumnSectionNamingARowTwiceMergesItsCellsInAFreshStore() {
+    Delta d = craft(1, new String[] {"a", "a", "b"}, new String[] {"c"}, w -> {
+      w.writeVarint(3); // dense
+      intCell(w, 1);
+      intCell(w, 2); // the same cell, 1000 ms later: it wins
+      intCell(w, 3);
+    });
+    Store s = Store.create();
+    s.applyDelta(d);
+    assertThat(s.getTables()).isEqualTo(Map.of("t", Map.of("a", Map.of("c", 2L), "b", Map.of("c", 3L))));
+    assertThat(s.fullState().size()).isEqualTo(2);
+  }
+
+  @Test
+  void aColumnSectionNamingACellTwiceMergesItsCellsInAFreshStore() {
+    Delta d = craft(1, new String[] {"a", "b"}, new String[] {"c", "c"}, w -> {
+      w.writeVarint(2);
+      intCell(w, 1);
+      intCell(w, 2);
+      w.writeVarint(1);
+      w.writeVarint(1); // only row "b"
+      intCell(w, 4); // later than both: wins in row "b"
+    });
+    Store s = Store.create();
+    s.applyDelta(d);
+    assertThat(s.getTables()).isEqualTo(Map.of("t", Map.of("a", Map.of("c", 1L), "b", Map.of("c", 4L))));
+  }
+
+  @Test
+  void aBulkLoadLongerThanOneBatchTellsListenersOfEveryCell() {
+    Store a = Store.builder().replicaId("a").build();
+    int rows = 3 * CellBatch.CAPACITY + 7;
+    for (int r = 0; r < rows; r++) {
+      int i = r;
+      a.transaction(tx -> {
+        tx.setCell("t", "r" + i, "s", "text " + i);
+        tx.setCell("t", "r" + i, "n", i);
+        if (i % 3 == 0) {
+          tx.setCell("t", "r" + i, "sparse", i % 2 == 0);
+        }
+      });
+    }
+    a.delCell("t", "r5", "n");
+    Delta full = a.fullState();
+    assertThat(layouts(full)).containsExactly(true);
+
+    Store b = Store.builder().replicaId("b").build();
+    List<CellEvent> events = new ArrayList<>();
+    b.addCellListener(null, null, null, events::add);
+    b.applyDelta(full);
+    assertThat(b.getTables()).isEqualTo(a.getTables());
+    assertThat(b.fullState().changes()).isEqualTo(full.changes());
+    assertThat(events).hasSize(b.getTables().get("t").values().stream().mapToInt(Map::size).sum());
+    assertThat(events).allSatisfy(e -> assertThat(e.origin()).isEqualTo(Origin.REMOTE));
+    assertThat(b.deltaSince(a.versionVector()).isEmpty()).isTrue();
   }
 
   @Test

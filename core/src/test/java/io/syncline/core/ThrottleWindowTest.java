@@ -34,8 +34,8 @@ class ThrottleWindowTest {
     long lastCommit = 0;
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
     while (System.nanoTime() < end) { // commits every millisecond for 200 ms: longer than the throttle
+      lastCommit = System.nanoTime(); // read before the commit: no later than the time the window records
       w.onCommit();
-      lastCommit = System.nanoTime();
       Thread.sleep(1);
     }
     assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();

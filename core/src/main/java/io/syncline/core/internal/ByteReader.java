@@ -1,7 +1,10 @@
 package io.syncline.core.internal;
 
 import io.syncline.core.CorruptDataException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  * untrusted length.
  */
 public final class ByteReader {
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
   private final byte[] buf;
   private final int limit;
   private final String what;
@@ -60,10 +66,7 @@ public final class ByteReader {
 
   public long readLongLE() {
     need(8);
-    long v = 0;
-    for (int i = 7; i >= 0; i--) {
-      v = v << 8 | (buf[pos + i] & 0xFF);
-    }
+    long v = (long) LONG_LE.get(buf, pos);
     pos += 8;
     return v;
   }
@@ -107,12 +110,24 @@ public final class ByteReader {
     int len = readCount(1);
     int start = pos;
     pos += len;
-    for (int i = start; i < pos; i++) {
-      if (buf[i] < 0) {
-        return decodeUtf8(start, len);
-      }
+    if (!isAscii(buf, start, len)) {
+      return decodeUtf8(start, len);
     }
     return new String(buf, start, len, StandardCharsets.ISO_8859_1);
+  }
+
+  /** True if {@code b[off, off + len)} holds only ASCII bytes; eight at a time. */
+  static boolean isAscii(byte[] b, int off, int len) {
+    int i = off;
+    int end = off + len;
+    long seen = 0;
+    for (; i <= end - 8; i += 8) {
+      seen |= (long) LONG_LE.get(b, i);
+    }
+    for (; i < end; i++) {
+      seen |= b[i];
+    }
+    return (seen & HIGH_BITS) == 0;
   }
 
   private String decodeUtf8(int start, int len) {
@@ -146,11 +161,8 @@ public final class ByteReader {
     int len = readCount(1);
     int start = pos;
     pos += len;
-    for (int i = start; i < pos; i++) {
-      if (buf[i] < 0) {
-        decodeUtf8(start, len);
-        break;
-      }
+    if (!isAscii(buf, start, len)) {
+      decodeUtf8(start, len);
     }
     return len;
   }

@@ -27,6 +27,16 @@ public final class ChangeDecoder {
     /** A cell of the section's row number {@code row}, in column {@code col} of the cell ids. */
     default void cell(int row, int col, byte kind, long bits, Object ref, long hi, int lo) {}
 
+    /**
+     * The next cells of column {@code col} of a column-layout section, in row order (see
+     * {@link CellBatch}); by default handed to {@link #cell} one by one.
+     */
+    default void cells(int col, CellBatch batch) {
+      for (int i = 0; i < batch.size; i++) {
+        cell(batch.rows[i], col, batch.kinds[i], batch.bits[i], batch.ref(i), batch.his[i], batch.los[i]);
+      }
+    }
+
     default void value(String valueId, byte kind, long bits, Object ref, long hi, int lo) {}
   }
 
@@ -42,12 +52,7 @@ public final class ChangeDecoder {
   private int prevCounter;
   private long maxMillis;
   private int count;
-  // the last decoded cell
-  private byte kind;
-  private long bits;
-  private Object ref;
-  private long hi;
-  private int lo;
+  private final CellBatch batch;
 
   /** A decoder of a block in the given {@link Envelope} format version that creates every value. */
   public ChangeDecoder(ByteReader in, int version) {
@@ -66,6 +71,7 @@ public final class ChangeDecoder {
     this.version = version;
     this.materialize = materialize;
     this.rawText = rawText;
+    this.batch = new CellBatch(rawText ? in.array() : null);
   }
 
   /** The largest millisecond of any stamp decoded so far. */
@@ -110,14 +116,16 @@ public final class ChangeDecoder {
       }
     }
     int values = in.readCount(3);
+    CellBatch b = batch;
     for (int i = 0; i < values; i++) {
       String valueId = id("value id");
-      body();
-      v.value(valueId, kind, bits, ref, hi, lo);
+      body(b, 0);
+      v.value(valueId, b.kinds[0], b.bits[0], b.ref(0), b.his[0], b.los[0]);
     }
   }
 
   private void readRows(Visitor v, int cols, int rows) {
+    CellBatch b = batch;
     for (int r = 0; r < rows; r++) {
       v.row(rowId());
       int cells = in.readCount(3);
@@ -126,8 +134,8 @@ public final class ChangeDecoder {
         if (col >= cols || col < 0) {
           throw in.corrupt("cell column " + col + " is outside the table's " + cols + " columns");
         }
-        body();
-        v.cell(r, (int) col, kind, bits, ref, hi, lo);
+        body(b, 0);
+        v.cell(r, (int) col, b.kinds[0], b.bits[0], b.ref(0), b.his[0], b.los[0]);
       }
     }
   }
@@ -136,13 +144,15 @@ public final class ChangeDecoder {
     for (int r = 0; r < rows; r++) {
       v.row(rowId());
     }
+    CellBatch b = batch;
     for (int c = 0; c < cols; c++) {
       int cells = in.readCount(2);
       if (cells > rows) {
         throw in.corrupt("column " + c + " has " + cells + " cells for " + rows + " rows");
       }
       boolean dense = cells == rows;
-      long row = -1;
+      int row = -1;
+      int n = 0;
       for (int i = 0; i < cells; i++) {
         if (dense) {
           row = i;
@@ -152,10 +162,19 @@ public final class ChangeDecoder {
             throw in.corrupt("column " + c + " skips " + Long.toUnsignedString(gap) + " rows past row " + row
                 + " of " + rows);
           }
-          row += gap + 1;
+          row += (int) gap + 1;
         }
-        body();
-        v.cell((int) row, c, kind, bits, ref, hi, lo);
+        b.rows[n] = row;
+        body(b, n);
+        if (++n == CellBatch.CAPACITY) {
+          b.size = n;
+          v.cells(c, b);
+          n = 0;
+        }
+      }
+      if (n > 0) {
+        b.size = n;
+        v.cells(c, b);
       }
     }
   }
@@ -185,7 +204,8 @@ public final class ChangeDecoder {
     return s;
   }
 
-  private void body() {
+  /** Reads one cell's tag, stamp and value into entry {@code i} of {@code b}. */
+  private void body(CellBatch b, int i) {
     int tag = in.readByte();
     int k = tag & 7;
     if (k == 0 || (tag & 0xE0) != 0) {
@@ -214,20 +234,21 @@ public final class ChangeDecoder {
     }
     prevMillis = millis;
     prevCounter = (int) counter;
-    maxMillis = Math.max(maxMillis, millis);
-    hi = Stamp.pack(millis, (int) counter);
-    lo = Stamp.packLo((int) counter, currentClient);
-    kind = (byte) k;
-    bits = 0;
-    ref = null;
-    switch (kind) {
+    if (millis > maxMillis) {
+      maxMillis = millis;
+    }
+    b.his[i] = Stamp.pack(millis, (int) counter);
+    b.los[i] = Stamp.packLo((int) counter, currentClient);
+    b.kinds[i] = (byte) k;
+    long bits = 0;
+    switch (k) {
       case Values.STRING:
         if (rawText) {
           bits = in.readTextRef();
-          ref = in.array();
         } else if (materialize) {
-          ref = in.readString();
+          b.refs[i] = in.readString();
         } else {
+          b.refs[i] = null;
           in.skipString();
         }
         break;
@@ -236,21 +257,26 @@ public final class ChangeDecoder {
         break;
       case Values.DOUBLE: {
         bits = in.readLongLE();
-        double d = Double.longBitsToDouble(bits);
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
+        if ((bits & EXPONENT) == EXPONENT) {
           throw in.corrupt("number is not finite");
         }
         break;
       }
-      case Values.JSON:
-        ref = Values.readJson(in);
-        if (!(ref instanceof java.util.Map<?, ?>) && !(ref instanceof java.util.List<?>)) {
+      case Values.JSON: {
+        Object tree = Values.readJson(in);
+        if (!(tree instanceof java.util.Map<?, ?>) && !(tree instanceof java.util.List<?>)) {
           throw in.corrupt("a JSON cell holds neither an object nor an array");
         }
+        b.refs[i] = tree;
         break;
+      }
       default:
         break;
     }
+    b.bits[i] = bits;
     count++;
   }
+
+  /** The exponent bits of a double, all set for NaN and the infinities. */
+  private static final long EXPONENT = 0x7FF0000000000000L;
 }

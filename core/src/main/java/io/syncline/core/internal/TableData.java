@@ -120,7 +120,7 @@ public final class TableData {
       }
     }
     if (rowCount == rowIds.length) {
-      int cap = rowIds.length + (rowIds.length >> 1);
+      int cap = rowIds.length * 2;
       rowIds = Arrays.copyOf(rowIds, cap);
       liveCells = Arrays.copyOf(liveCells, cap);
     }
@@ -384,6 +384,68 @@ public final class TableData {
     put(c, row, Values.STRING, c.append(src, off, len), null, hi, lo);
   }
 
+  /**
+   * Stores a run of decoded cells into column {@code col}, entry {@code i} at table row
+   * {@code rowMap[batch.rows[i]]}: one tight loop for a bulk load. Every one of those cells must
+   * be absent (the caller has established that nothing needs merging); a present one throws
+   * {@link IllegalStateException} after the cells before it were stored.
+   */
+  public void load(int col, CellBatch batch, int[] rowMap) {
+    int n = batch.size;
+    if (n == 0) {
+      return;
+    }
+    Column c = columns[col];
+    int[] sectionRows = batch.rows;
+    int maxRow = 0;
+    boolean numbers = false;
+    boolean trees = false;
+    for (int i = 0; i < n; i++) {
+      maxRow = Math.max(maxRow, rowMap[sectionRows[i]]);
+      byte k = batch.kinds[i];
+      numbers |= k >= Values.STRING && k <= Values.DOUBLE;
+      trees |= k == Values.JSON;
+    }
+    c.ensure(maxRow, numbers ? Values.INTEGER : Values.TOMBSTONE, rowCapacityHint);
+    if (trees) {
+      c.ensure(maxRow, Values.JSON, rowCapacityHint);
+    }
+    byte[] kinds = c.kinds;
+    long[] his = c.his;
+    int[] los = c.los;
+    long[] bits = c.bits;
+    byte[] text = batch.text;
+    if (c.textUsed == 0 && text != null && rowCapacityHint > maxRow + 1) {
+      c.presizeText(batch, rowCapacityHint);
+    }
+    for (int i = 0; i < n; i++) {
+      int r = rowMap[sectionRows[i]];
+      byte k = batch.kinds[i];
+      if (kinds[r] != Values.ABSENT) {
+        presentCells += i;
+        throw new IllegalStateException("Bulk load into table '" + id + "' found cell " + rowIds[r] + "/" + cellIds[col]
+            + " present");
+      }
+      kinds[r] = k;
+      his[r] = batch.his[i];
+      los[r] = batch.los[i];
+      if (k == Values.STRING) {
+        long b = batch.bits[i];
+        bits[r] = text != null ? c.append(text, textOffset(b), textLength(b)) : c.append((String) batch.refs[i]);
+      } else if (k == Values.INTEGER || k == Values.DOUBLE) {
+        bits[r] = batch.bits[i];
+      } else if (k == Values.JSON) {
+        c.refs[r] = batch.refs[i];
+      }
+      if (k > Values.TOMBSTONE) {
+        if (liveCells[r]++ == 0) {
+          liveRows++;
+        }
+      }
+    }
+    presentCells += n;
+  }
+
   private void put(Column c, int row, byte kind, long bits, Object ref, long hi, int lo) {
     byte old = c.kinds[row];
     if (old == Values.STRING) {
@@ -474,6 +536,24 @@ public final class TableData {
       return textRef(start, len);
     }
 
+    /**
+     * Sizes an empty arena for a bulk load of {@code rows} rows from its first batch, which
+     * covers section rows {@code [0, batch.rows[size - 1]]}: their string bytes per row, times
+     * {@code rows}, plus an eighth. The arena is then not grown and copied a dozen times on the way.
+     */
+    void presizeText(CellBatch batch, int rows) {
+      long bytes = 0;
+      for (int i = 0; i < batch.size; i++) {
+        if (batch.kinds[i] == Values.STRING) {
+          bytes += textLength(batch.bits[i]);
+        }
+      }
+      long expected = bytes * rows / (batch.rows[batch.size - 1] + 1L);
+      if (expected > 0) {
+        reserveText((int) Math.min(Integer.MAX_VALUE - 16, expected + (expected >> 3)));
+      }
+    }
+
     private void reserveText(int more) {
       long need = (long) textUsed + more;
       if (need > text.length) {
@@ -510,7 +590,7 @@ public final class TableData {
 
     void ensure(int row, byte kind, int hint) {
       if (row >= kinds.length) {
-        int cap = Math.max(row + 1, Math.max(8, kinds.length + (kinds.length >> 1)));
+        int cap = Math.max(row + 1, Math.max(8, kinds.length * 2));
         if (hint > row) {
           cap = Math.max(cap, hint);
         }
