@@ -26,7 +26,7 @@ final class Events {
     Listeners l = store.listeners;
     Map<CellKey, Integer> first = new LinkedHashMap<>();
     for (int i = 0; i < u.size; i++) {
-      first.putIfAbsent(new CellKey(u.tables[i], u.rows[i], u.cols[i]), i);
+      first.putIfAbsent(new CellKey(u.table(i), u.rows[i], u.cols[i]), i);
     }
     List<Runnable> cellCalls = new ArrayList<>();
     LinkedHashSet<RowKey> rows = new LinkedHashSet<>();

@@ -93,7 +93,7 @@ final class PendingChangeset {
         }
         Chunk c = current;
         int j = fill++;
-        TableData td = u.tables[i];
+        TableData td = u.table(i);
         int r = u.rows[i];
         int col = u.cols[i];
         byte kind = td.kind(r, col);

@@ -150,12 +150,12 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     if (pendingRowIds != null) {
       resolvePendingRows();
     }
-    if (!fresh) {
+    int n = batch.size;
+    if (!fresh || n == 0) {
       ChangeDecoder.Visitor.super.cells(col, batch);
       return;
     }
     int c = tableColumn(col);
-    int n = batch.size;
     int[] sectionRows = batch.rows;
     long[] his = batch.his;
     int[] los = batch.los;

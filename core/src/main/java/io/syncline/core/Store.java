@@ -285,7 +285,7 @@ public final class Store {
       if (!u.isLatest(i)) {
         continue;
       }
-      TableData td = u.tables[i];
+      TableData td = u.table(i);
       int row = u.rows[i];
       int col = u.cols[i];
       Stamp stamp = Stamp.unpack(u.newHis[i], u.newLos[i]);
@@ -299,7 +299,7 @@ public final class Store {
   private void compactTouched(UndoLog u) {
     TableData last = null;
     for (int i = 0; i < u.size; i++) {
-      TableData td = u.tables[i];
+      TableData td = u.table(i);
       if (td != last) {
         maybeCompact(td);
         last = td;

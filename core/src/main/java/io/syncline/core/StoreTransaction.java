@@ -284,7 +284,7 @@ final class StoreTransaction implements Transaction {
     }
     UndoLog u = store.undo;
     for (int i = 0; i < u.size; i++) {
-      TableData td = u.tables[i];
+      TableData td = u.table(i);
       if (td == store.values) {
         continue;
       }
@@ -310,7 +310,7 @@ final class StoreTransaction implements Transaction {
   void rollback() {
     UndoLog u = store.undo;
     for (int i = u.size - 1; i >= 0; i--) {
-      TableData td = u.tables[i];
+      TableData td = u.table(i);
       int row = u.rows[i];
       int col = u.cols[i];
       byte k = u.oldKinds[i];

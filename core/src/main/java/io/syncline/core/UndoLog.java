@@ -1,6 +1,7 @@
 package io.syncline.core;
 
 import io.syncline.core.internal.TableData;
+import io.syncline.core.internal.Values;
 import java.util.Arrays;
 
 /**
@@ -11,46 +12,77 @@ import java.util.Arrays;
  */
 final class UndoLog {
   int size;
-  TableData[] tables = new TableData[64];
+  /** Entry i's table is {@code tableList[tableOf[i]]}: an int per entry, not a reference to store. */
+  private TableData[] tableList = new TableData[4];
+  private int tableCount;
+  private int[] tableOf = new int[64];
   int[] rows = new int[64];
   int[] cols = new int[64];
   byte[] oldKinds = new byte[64];
   long[] oldBits = new long[64];
+  /** The old JSON trees (null for every other kind); see {@link #hasRefs}. */
   Object[] oldRefs = new Object[64];
   long[] oldHis = new long[64];
   int[] oldLos = new int[64];
   long[] newHis = new long[64];
   int[] newLos = new int[64];
+  private boolean hasRefs;
 
   void add(TableData td, int row, int col, long newHi, int newLo) {
     if (size == rows.length) {
       grow();
     }
     int i = size++;
-    tables[i] = td;
+    tableOf[i] = indexOf(td);
     rows[i] = row;
     cols[i] = col;
     byte k = td.kind(row, col);
     oldKinds[i] = k;
     if (k != 0) {
       oldBits[i] = td.bits(row, col);
-      oldRefs[i] = td.ref(row, col);
       oldHis[i] = td.hi(row, col);
       oldLos[i] = td.lo(row, col);
+      if (k == Values.JSON) {
+        oldRefs[i] = td.ref(row, col);
+        hasRefs = true;
+      }
     }
     newHis[i] = newHi;
     newLos[i] = newLo;
   }
 
+  /** The table of entry {@code i}. */
+  TableData table(int i) {
+    return tableList[tableOf[i]];
+  }
+
+  private int indexOf(TableData td) {
+    int n = tableCount;
+    if (n > 0 && tableList[n - 1] == td) {
+      return n - 1; // a transaction mostly writes one table at a time
+    }
+    for (int t = 0; t < n; t++) {
+      if (tableList[t] == td) {
+        return t;
+      }
+    }
+    if (n == tableList.length) {
+      tableList = Arrays.copyOf(tableList, n * 2);
+    }
+    tableList[n] = td;
+    tableCount = n + 1;
+    return n;
+  }
+
   /** True if entry {@code i} holds the cell's final state in this transaction. */
   boolean isLatest(int i) {
-    TableData td = tables[i];
+    TableData td = table(i);
     return td.hi(rows[i], cols[i]) == newHis[i] && td.lo(rows[i], cols[i]) == newLos[i];
   }
 
   private void grow() {
     int cap = rows.length * 2;
-    tables = Arrays.copyOf(tables, cap);
+    tableOf = Arrays.copyOf(tableOf, cap);
     rows = Arrays.copyOf(rows, cap);
     cols = Arrays.copyOf(cols, cap);
     oldKinds = Arrays.copyOf(oldKinds, cap);
@@ -64,14 +96,17 @@ final class UndoLog {
 
   /** Forgets every entry, dropping references so old values can be collected. */
   void reset() {
-    Arrays.fill(tables, 0, size, null);
-    Arrays.fill(oldRefs, 0, size, null);
-    Arrays.fill(oldKinds, 0, size, (byte) 0);
+    Arrays.fill(tableList, 0, tableCount, null);
+    tableCount = 0;
+    if (hasRefs) {
+      Arrays.fill(oldRefs, 0, size, null);
+      hasRefs = false;
+    }
     size = 0;
     if (rows.length > 4096) {
       // a huge transaction or delta should not pin its undo arrays forever
       UndoLog fresh = new UndoLog();
-      tables = fresh.tables;
+      tableOf = fresh.tableOf;
       rows = fresh.rows;
       cols = fresh.cols;
       oldKinds = fresh.oldKinds;

@@ -53,6 +53,33 @@ class TransactionAndListenerTest {
   }
 
   @Test
+  void aRollbackRestoresJsonValuesInEveryTableItTouched() {
+    store.setCell("t", "r", "j", Map.of("k", List.of(1, 2)));
+    store.setCell("u", "r", "s", "text");
+    store.setValue("v", List.of("x"));
+    Map<String, Map<String, Map<String, Object>>> before = store.getTables();
+    Map<String, Object> values = store.getValues();
+    assertThatThrownBy(() -> store.transaction((java.util.function.Consumer<Transaction>) tx -> {
+      tx.setCell("t", "r", "j", Map.of("k", 3));
+      tx.setCell("u", "r", "s", "other");
+      tx.setCell("t", "r", "j", "now a string");
+      tx.setValue("v", 5);
+      throw new IllegalStateException("boom");
+    })).hasMessage("boom");
+    assertThat(store.getTables()).isEqualTo(before);
+    assertThat(store.getValues()).isEqualTo(values);
+
+    // the next transaction's old values are its own cells', not trees left over from the rollback
+    store.addCellListener(null, null, null, events::add);
+    store.transaction(tx -> {
+      tx.setCell("u", "r", "s", "new");
+      tx.setCell("t", "r", "j", "plain");
+    });
+    assertThat(events).extracting(e -> ((CellEvent) e).oldValue())
+        .containsExactly("text", Map.of("k", List.of(1L, 2L)));
+  }
+
+  @Test
   void transactionReturnsTheFunctionsResult() {
     long n = store.transaction(tx -> {
       tx.setCell("t", "r", "c", 7);
