@@ -201,6 +201,11 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     if (writtenStamps != null) {
       writtenStamps.add(client, hi, lo);
     }
+    observe(hi, lo);
+  }
+
+  /** Keeps the newest stamp received, which {@link #finish} moves the clock past. */
+  private void observe(long hi, int lo) {
     if (!any || Stamp.compare(hi, lo, maxHi, maxLo) > 0) {
       maxHi = hi;
       maxLo = lo;
@@ -308,11 +313,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
 
   /** Writes the cell if the incoming stamp wins; returns true if it did (the caller indexes it). */
   private boolean merge(TableData t, int r, int c, byte kind, long bits, Object ref, long hi, int lo) {
-    if (!any || Stamp.compare(hi, lo, maxHi, maxLo) > 0) {
-      maxHi = hi;
-      maxLo = lo;
-      any = true;
-    }
+    observe(hi, lo);
     byte old = t.kind(r, c);
     if (old != Values.ABSENT) {
       int cmp = Stamp.compare(hi, lo, t.hi(r, c), t.lo(r, c));

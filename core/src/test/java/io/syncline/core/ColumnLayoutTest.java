@@ -243,6 +243,26 @@ class ColumnLayoutTest {
   }
 
   @Test
+  void aBulkLoadSizesAStringColumnFromItsFirstBatchButNeverBeyondItsInput() {
+    Store a = Store.builder().replicaId("a").build();
+    int rows = 20_000;
+    for (int from = 0; from < rows; from += 100) {
+      int first = from;
+      a.transaction(tx -> {
+        for (int r = first; r < first + 100; r++) {
+          tx.setCell("t", "r" + r, "s", r < CellBatch.CAPACITY ? "x".repeat(2000) : "y"); // a misleading first batch
+        }
+      });
+    }
+    byte[] bytes = a.fullState().encode();
+    Store b = Store.create();
+    b.applyDelta(Delta.decode(bytes));
+    assertThat(b.getTables()).isEqualTo(a.getTables());
+    io.syncline.core.internal.TableData t = b.tables.get("t");
+    assertThat(t.textOf(t.findColumn("s")).length).isLessThanOrEqualTo(bytes.length);
+  }
+
+  @Test
   void aBulkLoadLongerThanOneBatchTellsListenersOfEveryCell() {
     Store a = Store.builder().replicaId("a").build();
     int rows = 3 * CellBatch.CAPACITY + 7;

@@ -25,6 +25,8 @@ public final class CellBatch {
   /** The decoder's input, where raw string cells' bytes are; null if strings arrive as refs. */
   public final byte[] text;
   public int size;
+  /** Input bytes after the batch's last cell: a bound on what later cells can bring. */
+  public int remaining;
 
   CellBatch(byte[] text) {
     this.text = text;

@@ -168,12 +168,14 @@ public final class ChangeDecoder {
         body(b, n);
         if (++n == CellBatch.CAPACITY) {
           b.size = n;
+          b.remaining = in.remaining();
           v.cells(c, b);
           n = 0;
         }
       }
       if (n > 0) {
         b.size = n;
+        b.remaining = in.remaining();
         v.cells(c, b);
       }
     }

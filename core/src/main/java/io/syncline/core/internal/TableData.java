@@ -541,7 +541,9 @@ public final class TableData {
     /**
      * Sizes an empty arena for a bulk load of {@code rows} rows from its first batch, which
      * covers section rows {@code [0, batch.rows[size - 1]]}: their string bytes per row, times
-     * {@code rows}, plus an eighth. The arena is then not grown and copied a dozen times on the way.
+     * {@code rows}, plus an eighth, so that the arena is not grown and copied a dozen times on the
+     * way. Never more than the batch's strings and the input left after it can fill, so an
+     * unrepresentative first batch cannot make it allocate beyond the input's size.
      */
     void presizeText(CellBatch batch, int rows) {
       long bytes = 0;
@@ -551,8 +553,9 @@ public final class TableData {
         }
       }
       long expected = bytes * rows / (batch.rows[batch.size - 1] + 1L);
+      long size = Math.min(expected + (expected >> 3), bytes + batch.remaining);
       if (expected > 0) {
-        reserveText((int) Math.min(Integer.MAX_VALUE - 16, expected + (expected >> 3)));
+        reserveText((int) Math.min(Integer.MAX_VALUE - 16, size));
       }
     }
 
