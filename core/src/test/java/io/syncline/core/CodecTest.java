@@ -113,11 +113,33 @@ class CodecTest {
     assertThat(fresh.fullState().isEmpty()).isTrue();
   }
 
+  @Test
+  void aCountPatchedBeforeUpTo64KiBIsMinimalAndBeforeMoreIsPaddedAndBothReadBack() {
+    for (int tail : new int[] {0, 3, 64 * 1024, 64 * 1024 + 1}) {
+      io.syncline.core.internal.ByteWriter w = new io.syncline.core.internal.ByteWriter(16);
+      w.writeByte(7);
+      int at = w.reserveCount();
+      for (int i = 0; i < tail; i++) {
+        w.writeByte(i & 0x7F);
+      }
+      w.patchCount(at, 300);
+      byte[] bytes = w.toByteArray();
+      assertThat(bytes).hasSize(1 + (tail <= 64 * 1024 ? 2 : 5) + tail);
+      io.syncline.core.internal.ByteReader r = new io.syncline.core.internal.ByteReader(bytes, "test");
+      assertThat(r.readByte()).isEqualTo(7);
+      assertThat(r.readVarint()).isEqualTo(300);
+      for (int i = 0; i < tail; i++) {
+        assertThat(r.readByte()).isEqualTo(i & 0x7F);
+      }
+      r.expectEnd();
+    }
+  }
+
   /** A valid full state of {@code s} whose values section is replaced by one value with an empty id. */
   private static byte[] withBrokenValues(Store s) {
     byte[] good = s.fullState().encode();
-    int end = good.length - 4 - 5; // before the CRC and the trailing "0 values" (a padded five-byte count)
-    assertThat(java.util.Arrays.copyOfRange(good, end, end + 5)).containsExactly(0x80, 0x80, 0x80, 0x80, 0);
+    int end = good.length - 4 - 1; // before the CRC and the trailing "0 values"
+    assertThat(good[end]).isEqualTo((byte) 0);
     io.syncline.core.internal.ByteWriter w = io.syncline.core.internal.Envelope.begin('D', good.length);
     w.writeBytes(good, 2, end - 2);
     w.writeVarint(1);

@@ -43,8 +43,8 @@ class PayloadExampleTest {
 
   @Test
   void examplesMatchTheDocument() {
-    assertThat(hex(exampleFullState().encode())).isEqualTo("44020161012c290c24e80702012c290c2481808080000174"
-        + "010201630164828080800000027231010132021b00d00f00020302040101060280808080001ab330e4");
+    assertThat(hex(exampleFullState().encode())).isEqualTo("44020161012c290c24e80702012c290c24010174"
+        + "0102016301640200027231010132021b00d00f000203020401010602007725978d");
     assertThat(hex(exampleDelta().encode())).isEqualTo(
         "440201610105000000e807010105000000010174000101630100017201001a00d00f00017601016e03020e153dc4cc");
     assertThat(hex(new Changeset("a", 3, null, null,

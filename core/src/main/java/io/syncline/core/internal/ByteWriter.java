@@ -109,6 +109,8 @@ public final class ByteWriter {
     pos = position;
   }
 
+  static final int MAX_MOVE = 64 * 1024;
+
   /** Reserves five bytes for a count to be filled by {@link #patchCount}; returns the position. */
   public int reserveCount() {
     ensure(5);
@@ -117,8 +119,24 @@ public final class ByteWriter {
     return at;
   }
 
-  /** Writes {@code count} as a five-byte (padded) varint at a position from {@link #reserveCount}. */
+  /**
+   * Writes {@code count} at a position from {@link #reserveCount}: as a minimal varint, moving
+   * what was written after it back, if that is at most {@value #MAX_MOVE} bytes (a small delta
+   * then carries no padding); otherwise as a five-byte (padded) varint, which readers accept, so
+   * that a large section is not moved. Positions taken after {@code at} are invalid afterwards.
+   */
   public void patchCount(int at, int count) {
+    int tail = pos - (at + 5);
+    if (tail <= MAX_MOVE && count >= 0) {
+      int length = 1;
+      for (int v = count >>> 7; v != 0; v >>>= 7) {
+        length++;
+      }
+      System.arraycopy(buf, at + 5, buf, at + length, tail);
+      pos -= 5 - length;
+      putVarint(buf, at, count);
+      return;
+    }
     buf[at] = (byte) ((count & 0x7F) | 0x80);
     buf[at + 1] = (byte) (((count >>> 7) & 0x7F) | 0x80);
     buf[at + 2] = (byte) (((count >>> 14) & 0x7F) | 0x80);
