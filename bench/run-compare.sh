@@ -3,9 +3,11 @@
 # ../shared/bench/WORKLOADS.md, one after the other in this session, and prints both figures side by side.
 #
 # Usage: bench/run-compare.sh [W1|W2|W3|W4|W5|all] [yjs|automerge|tinybase] [--runs N] [--rows N] [--warmup N]
+#        [--jvm-opt X]...
 #   default: all yjs --runs 1. "all" = W3 (which reports W1, W2 and W3), W4, W5.
 #   --rows scales the W1-W3 chain for both sides (peers default to 100,000 rows; Automerge to 10,000).
 #   --warmup N: Syncline's runs first do the workload N times in the same JVM (the peers always run cold).
+#   --jvm-opt X: passed on to Syncline's child JVMs (e.g. -XX:+UseParallelGC); say so when you report.
 # Needs: bench/target/syncline-bench.jar (cd <repo> && mvn -q -o -pl bench package), java, node, npm.
 # Env: PEERS_SCRIPT (default <repo>/../shared/bench/peers/run-peers.sh), PEERS_DIR (passed on to it),
 #      OUT_DIR (default a new temp dir; keeps syncline.jsonl, peer.jsonl and the logs).
@@ -17,14 +19,15 @@ peers_script=${PEERS_SCRIPT:-$repo/../shared/bench/peers/run-peers.sh}
 peers_dir=${PEERS_DIR:-${TMPDIR:-/tmp}/syncline-peers}
 export PEERS_DIR="$peers_dir"
 
-workload=all; peer=yjs; runs=1; rows=""; warmup=0
+workload=all; peer=yjs; runs=1; rows=""; warmup=0; jvmargs=()
 pos=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --rows) rows=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    --jvm-opt) jvmargs+=(--jvm-opt "$2"); shift 2 ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
     *) if [ $pos -eq 0 ]; then workload=$1; else peer=$1; fi; pos=$((pos + 1)); shift ;;
   esac
 done
@@ -41,7 +44,7 @@ rowargs=(); [ -n "$rows" ] && rowargs=(--rows "$rows")
 
 for w in $list; do
   echo "== $w syncline (runs $runs)" >&2
-  java -jar "$jar" "$w" --runs "$runs" --warmup "$warmup" "${rowargs[@]}" | tee -a "$out/syncline.jsonl" >&2 || true
+  java -jar "$jar" "$w" --runs "$runs" --warmup "$warmup" "${rowargs[@]}" "${jvmargs[@]}" | tee -a "$out/syncline.jsonl" >&2 || true
   echo "== $w $peer (runs $runs)" >&2
   raw="$peers_dir/results/raw.jsonl"
   before=0; [ -f "$raw" ] && before=$(wc -l < "$raw")

@@ -166,6 +166,15 @@ public final class Main {
     Json j = new Json();
     j.obj().str("workload", w).str("peer", "syncline");
     if (warmup > 0) j.num("warmup", warmup);
+    // which collector and options the figures were taken with (bench/README.md, "Garbage collection")
+    j.str("gc", String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(java.lang.management.GarbageCollectorMXBean::getName).toList()));
+    List<String> jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    if (!jvmArgs.isEmpty()) {
+      j.arr("jvmArgs");
+      jvmArgs.forEach(j::elem);
+      j.endArr();
+    }
     run(w, j, rows);
     j.end();
     System.out.println(RESULT + j);
