@@ -34,7 +34,11 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
   private int sectionRows;
   private long[] writtenCols; // column layout, at most 64 columns: per section row, the columns written
   private StampMaxima writtenStamps; // ... and the newest of their stamps per writer
-  private boolean fresh; // column layout into a table that had no rows: every cell it writes is absent
+  /**
+   * Applying, without a schema, a column layout into a table that had no rows, naming no row or
+   * column twice: every cell it writes is absent, so nothing needs merging.
+   */
+  private boolean fresh;
   private long maxHi;
   private int maxLo;
   private boolean any;
@@ -63,7 +67,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
       if (rows.length < rowCount) {
         rows = new int[rowCount];
       }
-      fresh = byColumn && td.rowCount() == 0 && distinct(cells);
+      fresh = byColumn && store.schema == null && td.rowCount() == 0 && distinct(cells);
       pendingRowIds = byColumn ? new String[rowCount] : null;
       writtenCols = byColumn && cells.length <= 64 ? new long[rowCount] : null;
       writtenStamps = writtenCols == null ? null : new StampMaxima(1);
@@ -139,16 +143,12 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
   /**
    * A run of a column-layout section's cells. Into a table that had no rows, nothing needs
    * merging: the run is stored in one pass ({@link TableData#load}) and its stamps are summed up
-   * per writer. Otherwise, or with a schema to check, each cell takes the path of {@link #cell}.
+   * per writer (see {@link #fresh}). Otherwise each cell takes the path of {@link #cell}.
    */
   @Override
   public void cells(int col, CellBatch batch) {
-    if (!apply || store.schema != null) {
-      ChangeDecoder.Visitor.super.cells(col, batch);
-      return;
-    }
-    if (pendingRowIds != null) {
-      resolvePendingRows();
+    if (fresh && pendingRowIds != null) {
+      resolvePendingRows(); // may find a row id named twice
     }
     int n = batch.size;
     if (!fresh || n == 0) {
