@@ -31,6 +31,14 @@ final class Measure {
     return MEMORY.getHeapMemoryUsage().getUsed();
   }
 
+  /** Bytes this thread has allocated so far (HotSpot), or -1 when the JVM does not say. */
+  static long allocated() {
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+      return t.getCurrentThreadAllocatedBytes();
+    }
+    return -1;
+  }
+
   /** Resident set size of this process in bytes (Linux /proc), or -1 when unknown. */
   static long rss() {
     try {
