@@ -11,8 +11,8 @@ import java.util.HashMap;
  * live in its column's text arena and its {@code bits} hold their place ({@link #textRef}), so
  * loading and encoding strings are byte copies and the garbage collector has nothing per cell to
  * trace. A million-cell table of ten mixed columns loaded from a full state takes about 36 bytes
- * a cell, row ids included; written row by row it takes up to half as much again, as its arrays
- * grow by doubling.
+ * a cell, row ids included; written row by row, 43 to 59 bytes a cell (its arrays grow by
+ * doubling, see {@link #capacityFor}; {@code syncline-bench.jar W1 --rows N}, heapBytesPerCellVsEmpty).
  *
  * <p>The text arena only grows: a string that is overwritten leaves its bytes behind as garbage
  * until {@link #compactText()}, which the store calls between transactions. Until then every
@@ -122,7 +122,7 @@ public final class TableData {
       }
     }
     if (rowCount == rowIds.length) {
-      int cap = rowIds.length * 2;
+      int cap = capacityFor(rowCount + 1);
       rowIds = Arrays.copyOf(rowIds, cap);
       liveCells = Arrays.copyOf(liveCells, cap);
     }
@@ -165,6 +165,19 @@ public final class TableData {
       }
     }
     slots = fresh;
+  }
+
+  /**
+   * The capacity an array grows to when it must hold {@code need} entries: the next
+   * {@code 2^k - 17} (at least 15), so that growing doubles it and every array of that length,
+   * with its 16-byte header, stays below a power of two bytes whether its entries take 1, 4 or 8
+   * bytes. G1 places an array of half a region or more in whole regions of its own; one just over
+   * a power of two bytes (a {@code long[2^18]} is 2 MiB and 16 bytes) would leave its last region
+   * nearly empty and double the table's footprint.
+   */
+  static int capacityFor(int need) {
+    long c = Long.highestOneBit(Math.max(32L, need + 17L) - 1) << 1;
+    return (int) Math.min(c - 17, Integer.MAX_VALUE - 8);
   }
 
   /** A slot holds the mixed hash (so probing rarely touches a row id) and the row index + 1. */
@@ -554,8 +567,8 @@ public final class TableData {
       }
       long expected = bytes * rows / (batch.rows[batch.size - 1] + 1L);
       long size = Math.min(expected + (expected >> 3), bytes + batch.remaining);
-      if (expected > 0) {
-        reserveText((int) Math.min(Integer.MAX_VALUE - 16, size));
+      if (expected > 0 && size > text.length) {
+        text = Arrays.copyOf(text, (int) Math.min(Integer.MAX_VALUE - 16, size)); // exactly: no growth rounding
       }
     }
 
@@ -565,8 +578,7 @@ public final class TableData {
         if (need > Integer.MAX_VALUE - 16) {
           throw new IllegalStateException("A column's strings exceed 2 GiB");
         }
-        long cap = Math.max(need, Math.max(256, (long) text.length * 2));
-        text = Arrays.copyOf(text, (int) Math.min(cap, Integer.MAX_VALUE - 16));
+        text = Arrays.copyOf(text, capacityFor((int) Math.max(need, 256)));
       }
     }
 
@@ -595,8 +607,8 @@ public final class TableData {
 
     void ensure(int row, byte kind, int hint) {
       if (row >= kinds.length) {
-        int cap = Math.max(row + 1, Math.max(8, kinds.length * 2));
-        if (hint > row) {
+        int cap = capacityFor(row + 1);
+        if (hint > row) { // a bulk load knows its size: exactly that
           cap = Math.max(cap, hint);
         }
         kinds = Arrays.copyOf(kinds, cap);
