@@ -433,6 +433,12 @@ public final class TableData {
     if (c.textUsed == 0 && text != null && rowCapacityHint > maxRow + 1) {
       c.presizeText(batch, rowCapacityHint);
     }
+    int r0 = rowMap[sectionRows[0]];
+    if (sectionRows[n - 1] - sectionRows[0] == n - 1 && rowMap[sectionRows[n - 1]] - r0 == n - 1
+        && isRun(rowMap, sectionRows[0], n)) {
+      loadRun(c, col, batch, r0, numbers, trees);
+      return;
+    }
     for (int i = 0; i < n; i++) {
       int r = rowMap[sectionRows[i]];
       byte k = batch.kinds[i];
@@ -458,6 +464,74 @@ public final class TableData {
         }
       }
     }
+    presentCells += n;
+  }
+
+  private static boolean isRun(int[] rowMap, int from, int n) {
+    int r0 = rowMap[from];
+    int bad = 0;
+    for (int i = 1; i < n; i++) {
+      bad |= rowMap[from + i] - (r0 + i);
+    }
+    return bad == 0;
+  }
+
+  /** {@link #load} of a batch that covers table rows {@code [r0, r0 + size)} one after another. */
+  private void loadRun(Column c, int col, CellBatch batch, int r0, boolean numbers, boolean trees) {
+    int n = batch.size;
+    byte[] kinds = c.kinds;
+    byte[] bk = batch.kinds;
+    int present = 0;
+    for (int i = 0; i < n; i++) {
+      present |= kinds[r0 + i];
+    }
+    if (present != Values.ABSENT) {
+      for (int i = 0; i < n; i++) {
+        if (kinds[r0 + i] != Values.ABSENT) {
+          throw new IllegalStateException("Bulk load into table '" + id + "' found cell " + rowIds[r0 + i] + "/"
+              + cellIds[col] + " present");
+        }
+      }
+    }
+    System.arraycopy(bk, 0, kinds, r0, n);
+    System.arraycopy(batch.his, 0, c.his, r0, n);
+    System.arraycopy(batch.los, 0, c.los, r0, n);
+    if (numbers) {
+      long[] bits = c.bits;
+      byte[] text = batch.text;
+      boolean strings = false;
+      for (int i = 0; i < n; i++) {
+        strings |= bk[i] == Values.STRING;
+      }
+      if (!strings) {
+        System.arraycopy(batch.bits, 0, bits, r0, n);
+      } else {
+        for (int i = 0; i < n; i++) {
+          byte k = bk[i];
+          long b = batch.bits[i];
+          if (k == Values.STRING) {
+            b = text != null ? c.append(text, textOffset(b), textLength(b)) : c.append((String) batch.refs[i]);
+          }
+          bits[r0 + i] = b;
+        }
+      }
+    }
+    if (trees) {
+      for (int i = 0; i < n; i++) {
+        if (bk[i] == Values.JSON) {
+          c.refs[r0 + i] = batch.refs[i];
+        }
+      }
+    }
+    int[] live = liveCells;
+    int newRows = 0;
+    for (int i = 0; i < n; i++) {
+      if (bk[i] > Values.TOMBSTONE) {
+        int was = live[r0 + i]++;
+        newRows += was == 0 ? 1 : 0;
+      }
+    }
+    liveRows += newRows;
     presentCells += n;
   }
 
