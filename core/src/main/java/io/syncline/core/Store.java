@@ -220,6 +220,7 @@ public final class Store {
     if (local) {
       seq = ++sequence;
       vector.observe(clientId, hlc.hi(), hlc.lo());
+      u.coverLocalWrites(clientId, hlc.hi(), hlc.lo());
     }
     Journal j = local ? journal : null;
     Changeset cs = null;

@@ -261,7 +261,10 @@ final class StoreTransaction implements Transaction {
 
   /** Stamps and applies one cell write unless it would change nothing. */
   private void write(TableData td, int row, int col, byte kind, long bits, Object ref) {
-    if (kind == Values.TOMBSTONE ? td.kind(row, col) <= Values.TOMBSTONE : td.holds(row, col, kind, bits, ref)) {
+    byte old = td.kind(row, col);
+    if (old != Values.ABSENT
+        ? (kind == Values.TOMBSTONE ? old == Values.TOMBSTONE : old == kind && td.holds(row, col, kind, bits, ref))
+        : kind == Values.TOMBSTONE) {
       return;
     }
     if (wallMillis == Long.MIN_VALUE) {
@@ -270,9 +273,9 @@ final class StoreTransaction implements Transaction {
     store.hlc.tick(wallMillis);
     long hi = store.hlc.hi();
     int lo = store.hlc.lo();
-    store.undo.add(td, row, col, hi, lo);
+    store.undo.add(td, row, col, old, hi, lo);
     td.write(row, col, kind, bits, ref, hi, lo);
-    td.index.append(row, col, store.clientId, hi, lo);
+    td.index.appendUncovered(row, col); // the store covers it at commit, see UndoLog#coverLocalWrites
   }
 
   // ---- commit support -----------------------------------------------------------------------

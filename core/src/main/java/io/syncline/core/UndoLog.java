@@ -29,6 +29,11 @@ final class UndoLog {
   private boolean hasRefs;
 
   void add(TableData td, int row, int col, long newHi, int newLo) {
+    add(td, row, col, td.kind(row, col), newHi, newLo);
+  }
+
+  /** {@link #add} for a writer that has read the cell's kind already. */
+  void add(TableData td, int row, int col, byte k, long newHi, int newLo) {
     if (size == rows.length) {
       grow();
     }
@@ -36,7 +41,6 @@ final class UndoLog {
     tableOf[i] = indexOf(td);
     rows[i] = row;
     cols[i] = col;
-    byte k = td.kind(row, col);
     oldKinds[i] = k;
     if (k != 0) {
       oldBits[i] = td.bits(row, col);
@@ -72,6 +76,17 @@ final class UndoLog {
     tableList[n] = td;
     tableCount = n + 1;
     return n;
+  }
+
+  /**
+   * Covers the change-index entries that a local transaction's writes appended without stamps
+   * (see {@link io.syncline.core.internal.ChangeIndex#appendUncovered}) with the transaction's
+   * last stamp, in every table it wrote. Call at commit, before any delta can read the index.
+   */
+  void coverLocalWrites(int clientId, long hi, int lo) {
+    for (int t = 0; t < tableCount; t++) {
+      tableList[t].index.coverUncovered(clientId, hi, lo);
+    }
   }
 
   /** True if entry {@code i} holds the cell's final state in this transaction. */

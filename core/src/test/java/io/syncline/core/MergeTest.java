@@ -178,4 +178,53 @@ class MergeTest {
     b.applyDelta(d);
     assertThat(b.getTables()).isEqualTo(a.getTables());
   }
+
+  @Test
+  void aTransactionSpanningIndexBlocksAndTablesReachesEveryDelta() {
+    Store a = Store.builder().replicaId("a").build();
+    Store b = Store.builder().replicaId("b").build();
+    a.transaction(tx -> {
+      for (int r = 0; r < 20_000; r++) {
+        tx.setCell("t", "r" + r, "c", 0);
+      }
+    });
+    sync(a, b);
+    VersionVector before = b.versionVector();
+    a.transaction(tx -> { // more cells than a change-index block, few enough that a delta reads the index
+      for (int r = 0; r < 5_000; r++) {
+        tx.setCell("t", "r" + r, "c", r + 1);
+      }
+      for (int r = 0; r < 100; r++) {
+        tx.setCell("u", "r" + r, "c", "v" + r);
+      }
+      tx.setValue("v", true);
+    });
+    Delta d = a.deltaSince(before);
+    assertThat(d.size()).isEqualTo(5_101);
+    b.applyDelta(Delta.decode(d.encode()));
+    assertThat(b.getTables()).isEqualTo(a.getTables());
+    assertThat(b.getValues()).isEqualTo(a.getValues());
+  }
+
+  @Test
+  void aRolledBackTransactionLeavesDeltasExactAndTheNextCommitReachesThem() {
+    Store a = Store.builder().replicaId("a").build();
+    Store b = Store.builder().replicaId("b").build();
+    a.setCell("t", "r", "c", "kept");
+    sync(a, b);
+    VersionVector before = b.versionVector();
+    assertThatThrownBy(() -> a.transaction((java.util.function.Consumer<Transaction>) tx -> {
+      for (int r = 0; r < 5_000; r++) {
+        tx.setCell("t", "r" + r, "c", "lost");
+      }
+      throw new IllegalStateException("abort");
+    })).hasMessage("abort");
+    assertThat(a.deltaSince(before).isEmpty()).isTrue();
+    a.setCell("t", "r2", "c", "next");
+    Delta d = a.deltaSince(before);
+    assertThat(d.size()).isEqualTo(1);
+    b.applyDelta(d);
+    assertThat(b.getTables()).isEqualTo(a.getTables());
+    assertThat(b.getCell("t", "r", "c")).isEqualTo("kept");
+  }
 }

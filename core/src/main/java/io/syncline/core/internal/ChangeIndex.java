@@ -28,6 +28,7 @@ public final class ChangeIndex {
   private boolean lastSealed;
   private int lastLimit; // cells the last block may name
   private long entries; // cells named, counting each run's cells
+  private int uncoveredFrom = -1; // first block with entries appended by appendUncovered, -1 if none
 
   /** The number of cells the entries name (a cell written twice counts twice). */
   public long entries() {
@@ -111,6 +112,7 @@ public final class ChangeIndex {
     lastSealed = false;
     lastLimit = 0;
     entries = 0;
+    uncoveredFrom = -1;
   }
 
   public long entry(int b, int i) {
@@ -143,6 +145,33 @@ public final class ChangeIndex {
   public void append(int row, int col, int clientId, long hi, int lo) {
     int b = add(row, col); // before reading summaries: adding may grow the array
     summaries[b].add(clientId, hi, lo);
+  }
+
+  /**
+   * Appends a local write's entry without its stamp, leaving the summaries of the blocks it went
+   * into to {@link #coverUncovered}. The writer's stamps only grow, so one cover with the last of
+   * them at commit replaces a summary update per write. Until then a delta may miss those entries,
+   * which are not committed yet.
+   */
+  public void appendUncovered(int row, int col) {
+    int b = add(row, col);
+    if (uncoveredFrom < 0) {
+      uncoveredFrom = b;
+    }
+  }
+
+  /**
+   * Raises the summaries of the blocks that took {@link #appendUncovered} entries since the last
+   * call to include {@code (hi, lo)} for {@code clientId}, which must be at least the newest of
+   * their stamps.
+   */
+  public void coverUncovered(int clientId, long hi, int lo) {
+    if (uncoveredFrom >= 0) {
+      for (int b = uncoveredFrom; b < blockCount; b++) {
+        summaries[b].add(clientId, hi, lo);
+      }
+      uncoveredFrom = -1;
+    }
   }
 
   /**
