@@ -118,10 +118,12 @@ final class Workloads {
     long heap0 = Measure.heapAfterGc();
     long rss0 = Measure.rss();
     long alloc0 = Measure.allocated();
+    Measure.Costs w1Costs = Measure.Costs.now();
     Store a = replica(0);
     long t0 = clock();
     for (int i = 0; i < ops.n; i += TX_SIZE) writeTx(a, ops, i, Math.min(i + TX_SIZE, ops.n));
     long t1 = clock();
+    w1Costs = Measure.Costs.now().since(w1Costs);
     long alloc1 = Measure.allocated();
     int nOps = ops.n;
     ops = null; // drop the op arrays before the memory reading
@@ -134,6 +136,7 @@ final class Workloads {
     j.num("totalMs", ms(t1 - t0));
     j.num("opsPerSec", nOps / ((t1 - t0) / 1e9));
     j.num("allocatedMB", (alloc1 - alloc0) / Measure.MB); // the store's and the benchmark's row ids
+    w1Costs.toJson(j, "");
     j.num("heapBytesPerCell", (double) (heap1 - heap0) / liveCells);
     // Stricter figure: baseline taken before the op arrays were generated (the peers' baseline, taken
     // after generation, hides the size of the generated values the store keeps referencing).
@@ -156,19 +159,26 @@ final class Workloads {
     // W2 full sync
     Measure.gc();
     long ea0 = Measure.allocated();
+    Measure.Costs encodeCosts = Measure.Costs.now();
     long e0 = clock();
     byte[] full = encodeFull(a);
     long e1 = clock();
+    Measure.Costs applyCosts = Measure.Costs.now();
+    encodeCosts = applyCosts.since(encodeCosts);
     long ea1 = Measure.allocated();
+    long a0 = clock();
     Store b = fromFull(full, 1);
     long e2 = clock();
+    applyCosts = Measure.Costs.now().since(applyCosts);
     long ea2 = Measure.allocated();
     j.num("fullStateBytes", full.length);
     j.end(); // W1
     Content dB = content(b);
-    j.obj("W2").num("encodeMs", ms(e1 - e0)).num("applyMs", ms(e2 - e1)).num("bytes", full.length)
-        .num("encodeAllocatedMB", (ea1 - ea0) / Measure.MB).num("applyAllocatedMB", (ea2 - ea1) / Measure.MB)
-        .bool("equal", dB.sameAs(dA)).end();
+    j.obj("W2").num("encodeMs", ms(e1 - e0)).num("applyMs", ms(e2 - a0)).num("bytes", full.length)
+        .num("encodeAllocatedMB", (ea1 - ea0) / Measure.MB).num("applyAllocatedMB", (ea2 - ea1) / Measure.MB);
+    encodeCosts.toJson(j, "encode");
+    applyCosts.toJson(j, "apply");
+    j.bool("equal", dB.sameAs(dA)).end();
     full = null;
     if (upTo < 3) return;
 
