@@ -412,11 +412,19 @@ public final class TableData {
     }
     Column c = columns[col];
     int[] sectionRows = batch.rows;
-    int maxRow = 0;
+    int r0 = rowMap[sectionRows[0]];
+    boolean run = sectionRows[n - 1] - sectionRows[0] == n - 1 && rowMap[sectionRows[n - 1]] - r0 == n - 1
+        && isRun(rowMap, sectionRows[0], n);
+    int maxRow = r0 + n - 1;
+    if (!run) {
+      maxRow = 0;
+      for (int i = 0; i < n; i++) {
+        maxRow = Math.max(maxRow, rowMap[sectionRows[i]]);
+      }
+    }
     boolean numbers = false;
     boolean trees = false;
     for (int i = 0; i < n; i++) {
-      maxRow = Math.max(maxRow, rowMap[sectionRows[i]]);
       byte k = batch.kinds[i];
       numbers |= k >= Values.STRING && k <= Values.DOUBLE;
       trees |= k == Values.JSON;
@@ -433,9 +441,7 @@ public final class TableData {
     if (c.textUsed == 0 && text != null && rowCapacityHint > maxRow + 1) {
       c.presizeText(batch, rowCapacityHint);
     }
-    int r0 = rowMap[sectionRows[0]];
-    if (sectionRows[n - 1] - sectionRows[0] == n - 1 && rowMap[sectionRows[n - 1]] - r0 == n - 1
-        && isRun(rowMap, sectionRows[0], n)) {
+    if (run) {
       loadRun(c, col, batch, r0, numbers, trees);
       return;
     }
