@@ -3,11 +3,12 @@
 # ../shared/bench/WORKLOADS.md, one after the other in this session, and prints both figures side by side.
 #
 # Usage: bench/run-compare.sh [W1|W2|W3|W4|W5|all] [yjs|automerge|tinybase] [--runs N] [--rows N] [--warmup N]
-#        [--jvm-opt X]...
+#        [--jvm-opt X]... [--no-heap-floor]
 #   default: all yjs --runs 1. "all" = W3 (which reports W1, W2 and W3), W4, W5.
 #   --rows scales the W1-W3 chain for both sides (peers default to 100,000 rows; Automerge to 10,000).
 #   --warmup N: Syncline's runs first do the workload N times in the same JVM (the peers always run cold).
 #   --jvm-opt X: passed on to Syncline's child JVMs (e.g. -XX:+UseParallelGC); say so when you report.
+#   --no-heap-floor: the child JVMs start without the bench's default -Xms1g (bench/README.md).
 # Needs: bench/target/syncline-bench.jar (cd <repo> && mvn -q -o -pl bench package), java, node, npm.
 # Env: PEERS_SCRIPT (default <repo>/../shared/bench/peers/run-peers.sh), PEERS_DIR (passed on to it),
 #      OUT_DIR (default a new temp dir; keeps syncline.jsonl, peer.jsonl and the logs).
@@ -27,7 +28,8 @@ while [ $# -gt 0 ]; do
     --rows) rows=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --jvm-opt) jvmargs+=(--jvm-opt "$2"); shift 2 ;;
-    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    --no-heap-floor) jvmargs+=(--no-heap-floor); shift ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) if [ $pos -eq 0 ]; then workload=$1; else peer=$1; fi; pos=$((pos + 1)); shift ;;
   esac
 done
@@ -59,6 +61,9 @@ const fs = require('fs')
 const [ours, theirs, peer] = process.argv.slice(2)
 const read = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => !r.error)
 const S = read(ours); const P = read(theirs)
+// with a heap floor (-Xms) the heap's pages stay resident from before the baseline: no RSS figure
+const floored = S.filter((r) => (r.jvmArgs || []).some((a) => a.startsWith('-Xms')) && r.W1 && r.W1.mem)
+for (const r of floored) delete r.W1.mem.rssMB
 // heap bytes per live cell on the peers' own baseline (after the op arrays were generated)
 for (const r of [...S, ...P]) if (r.W1 && r.W1.mem && r.W1.content) r.W1.bytesPerCellDerived = r.W1.mem.heapUsedMB * 1048576 / r.W1.content.cells
 const get = (o, p) => p.split('.').reduce((x, k) => (x == null ? undefined : x[k]), o)
@@ -120,4 +125,5 @@ const eq = (recs) => { const f = recs.flatMap((r) => JSON.stringify(r).match(/"e
 console.log(`\nverification: syncline ${eq(S)} (${S.length} runs); ${peer} ${eq(P)} (${P.length} runs)`)
 const dig = (recs) => [...new Set(recs.map((r) => [r.w1OpsDigest, r.w3OpsDigest, r.baseDigest].filter(Boolean).join('/')))].join(' ')
 console.log(`op digests: syncline ${dig(S)}; ${peer} ${dig(P)}`)
+if (floored.length) console.log('W1 RSS Δ: not shown for syncline runs with a heap floor (-Xms), whose heap stays resident')
 JS

@@ -21,6 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main {
   private static final String RESULT = "RESULT ";
+  /**
+   * Options every child JVM starts with, before the user's {@code --jvm-opt}s, unless
+   * {@code --no-heap-floor}. The protocol forces full GCs right
+   * before W1 and W2; without a floor G1 answers them by handing most of the heap back to the
+   * operating system, and the timed step then pays thousands of page faults to take it back (see
+   * bench/README.md, "Garbage collection"). A heap that stays committed is how services run.
+   */
+  static final List<String> CHILD_JVM_OPTS = List.of("-Xms1g");
 
   private Main() {}
 
@@ -31,6 +39,7 @@ public final class Main {
     }
     List<String> positional = new ArrayList<>();
     List<String> jvmOpts = new ArrayList<>();
+    boolean heapFloor = true;
     int runs = 5;
     Integer rows = null;
     long timeoutS = 600;
@@ -43,6 +52,7 @@ public final class Main {
         case "--rows": rows = Integer.parseInt(args[++i]); break;
         case "--timeout": timeoutS = Long.parseLong(args[++i]); break;
         case "--jvm-opt": jvmOpts.add(args[++i]); break;
+        case "--no-heap-floor": heapFloor = false; break;
         case "--warmup": warmup = Integer.parseInt(args[++i]); break;
         case "--seconds": durabilitySeconds = Double.parseDouble(args[++i]); break;
         case "-h":
@@ -71,6 +81,9 @@ public final class Main {
       usage();
       System.exit(2);
     }
+    if (heapFloor) {
+      jvmOpts.addAll(0, CHILD_JVM_OPTS);
+    }
     int failures = 0;
     for (String w : workloads) {
       for (int run = 0; run < runs; run++) {
@@ -85,9 +98,11 @@ public final class Main {
 
   private static void usage() {
     System.err.println("usage: java -jar syncline-bench.jar W1|W2|W3|W4|W5|all|durability [--runs N] [--rows N] [--warmup N]"
-        + " [--timeout S] [--jvm-opt X]...\n"
+        + " [--timeout S] [--jvm-opt X]... [--no-heap-floor]\n"
         + "  --warmup N: before the measured run, run the same workload N times in the same JVM on fresh stores and"
         + " discard the results (JIT warm-up, WORKLOADS.md §6); default 0, a cold JVM as the peers are measured\n"
+        + "  --jvm-opt X: an option for the child JVMs, after the default " + CHILD_JVM_OPTS + "\n"
+        + "  --no-heap-floor: without " + CHILD_JVM_OPTS + " (see bench/README.md, \"Garbage collection\")\n"
         + "  durability [fsync|journal|sqlite|autosave|coldStart]... [--seconds S] (default all): fsync rate, SYNC"
         + " journal vs SQLite synchronous=FULL at 1/4/16 writers,"
         + " auto-save cost, cold start from each persister");
