@@ -401,9 +401,10 @@ public final class TableData {
 
   /**
    * Stores a run of decoded cells into column {@code col}, entry {@code i} at table row
-   * {@code rowMap[batch.rows[i]]}: one tight loop for a bulk load. Every one of those cells must
-   * be absent (the caller has established that nothing needs merging); a present one throws
-   * {@link IllegalStateException} after the cells before it were stored.
+   * {@code rowMap[batch.rows[i]]}: one tight loop for a bulk load, or array copies when the batch
+   * covers consecutive table rows. Every one of those cells must be absent (the caller has
+   * established that nothing needs merging); a present one throws {@link IllegalStateException},
+   * and the cells of the batch before it may or may not have been stored.
    */
   public void load(int col, CellBatch batch, int[] rowMap) {
     int n = batch.size;
