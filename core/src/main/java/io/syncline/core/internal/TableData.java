@@ -451,8 +451,7 @@ public final class TableData {
       byte k = batch.kinds[i];
       if (kinds[r] != Values.ABSENT) {
         presentCells += i;
-        throw new IllegalStateException("Bulk load into table '" + id + "' found cell " + rowIds[r] + "/" + cellIds[col]
-            + " present");
+        throw presentInLoad(r, col);
       }
       kinds[r] = k;
       his[r] = batch.his[i];
@@ -472,6 +471,11 @@ public final class TableData {
       }
     }
     presentCells += n;
+  }
+
+  private IllegalStateException presentInLoad(int row, int col) {
+    return new IllegalStateException("Bulk load into table '" + id + "' found cell " + rowIds[row] + "/" + cellIds[col]
+        + " present");
   }
 
   private static boolean isRun(int[] rowMap, int from, int n) {
@@ -495,8 +499,7 @@ public final class TableData {
     if (present != Values.ABSENT) {
       for (int i = 0; i < n; i++) {
         if (kinds[r0 + i] != Values.ABSENT) {
-          throw new IllegalStateException("Bulk load into table '" + id + "' found cell " + rowIds[r0 + i] + "/"
-              + cellIds[col] + " present");
+          throw presentInLoad(r0 + i, col);
         }
       }
     }
