@@ -1,10 +1,15 @@
 package io.syncline.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** A growable little-endian byte buffer with LEB128 varints; the writing half of the core codec. */
 public final class ByteWriter {
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private byte[] buf;
   private int pos;
 
@@ -57,11 +62,7 @@ public final class ByteWriter {
       return;
     }
     ensure(10);
-    while ((v & ~0x7FL) != 0) {
-      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    buf[pos++] = (byte) v;
+    pos = putVarint(buf, pos, v);
   }
 
   public void writeZigzag(long v) {
@@ -87,9 +88,7 @@ public final class ByteWriter {
 
   /** Writes {@code v} as eight little-endian bytes at {@code b[p]}; the caller has made room. */
   public static void putLongLE(byte[] b, int p, long v) {
-    for (int i = 0; i < 8; i++) {
-      b[p + i] = (byte) (v >>> (8 * i));
-    }
+    LONG_LE.set(b, p, v);
   }
 
   /**
