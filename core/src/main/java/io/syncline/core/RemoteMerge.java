@@ -239,7 +239,6 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     if (written != null) {
       writtenCols = null;
       ChangeIndex index = td.index;
-      int firstBlock = index.blockCount() - 1;
       for (int i = 0; i < sectionRows; i++) {
         int r = rows[i];
         long mask = written[i];
@@ -251,11 +250,11 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
               && columns[first + length] - 1 == col + length) {
             length++;
           }
-          index.appendCovered(r, col, length);
+          index.appendUncovered(r, col, length);
           mask &= length == 64 ? 0 : ~(((1L << length) - 1) << first);
         }
       }
-      index.cover(firstBlock, writtenStamps);
+      index.coverUncovered(writtenStamps);
     }
     td.index.seal();
   }

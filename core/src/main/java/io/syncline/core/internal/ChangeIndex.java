@@ -148,38 +148,21 @@ public final class ChangeIndex {
   }
 
   /**
-   * Appends a local write's entry without its stamp, leaving the summaries of the blocks it went
-   * into to {@link #coverUncovered}. The writer's stamps only grow, so one cover with the last of
-   * them at commit replaces a summary update per write. Until then a delta may miss those entries,
-   * which are not committed yet.
+   * Appends an entry for {@code (row, col)} without its stamp, leaving the summaries of the blocks
+   * it went into to a later {@link #coverUncovered(int, long, int)}. For local writes: a writer's
+   * stamps only grow, so one cover with the transaction's last stamp at commit replaces a summary
+   * update per write. Until the cover a delta may miss the entry, whose write is not committed yet.
    */
   public void appendUncovered(int row, int col) {
-    int b = add(row, col);
-    if (uncoveredFrom < 0) {
-      uncoveredFrom = b;
-    }
+    noteUncovered(add(row, col));
   }
 
   /**
-   * Raises the summaries of the blocks that took {@link #appendUncovered} entries since the last
-   * call to include {@code (hi, lo)} for {@code clientId}, which must be at least the newest of
-   * their stamps.
+   * Appends entries for columns {@code [col, col + length)} of {@code row} without their stamps,
+   * as runs where they can be, for a later {@link #coverUncovered(StampMaxima)}. For a bulk load
+   * that tracked its stamps as it wrote the cells.
    */
-  public void coverUncovered(int clientId, long hi, int lo) {
-    if (uncoveredFrom >= 0) {
-      for (int b = uncoveredFrom; b < blockCount; b++) {
-        summaries[b].add(clientId, hi, lo);
-      }
-      uncoveredFrom = -1;
-    }
-  }
-
-  /**
-   * Appends entries for columns {@code [col, col + length)} of {@code row} without their stamps:
-   * the caller then calls {@link #cover} with maxima that include them. For a bulk load that
-   * tracked its stamps as it wrote the cells.
-   */
-  public void appendCovered(int row, int col, int length) {
+  public void appendUncovered(int row, int col, int length) {
     while (length > 0) {
       int b = blockWithCellRoom();
       int n = Math.min(length, Math.min(lastLimit - cells[b], MAX_RUN));
@@ -191,17 +174,42 @@ public final class ChangeIndex {
         cells[b] += n;
         entries += n;
       }
+      noteUncovered(b);
       col += n;
       length -= n;
     }
   }
 
-  /** Raises the summaries of blocks {@code fromBlock} onwards to include {@code maxima}. */
-  public void cover(int fromBlock, StampMaxima maxima) {
-    for (int b = Math.max(0, fromBlock); b < blockCount; b++) {
+  private void noteUncovered(int block) {
+    if (uncoveredFrom < 0) {
+      uncoveredFrom = block;
+    }
+  }
+
+  /**
+   * Raises the summaries of the blocks that took uncovered entries since the last cover to
+   * include {@code (hi, lo)} for {@code clientId}, which must be at least the newest of their stamps.
+   */
+  public void coverUncovered(int clientId, long hi, int lo) {
+    if (uncoveredFrom >= 0) {
+      raiseUncovered(clientId, hi, lo);
+      uncoveredFrom = -1;
+    }
+  }
+
+  /** {@link #coverUncovered(int, long, int)} with the newest stamp of each writer in {@code maxima}. */
+  public void coverUncovered(StampMaxima maxima) {
+    if (uncoveredFrom >= 0) {
       for (int i = 0; i < maxima.size(); i++) {
-        summaries[b].add(maxima.client(i), maxima.hi(i), maxima.lo(i));
+        raiseUncovered(maxima.client(i), maxima.hi(i), maxima.lo(i));
       }
+      uncoveredFrom = -1;
+    }
+  }
+
+  private void raiseUncovered(int clientId, long hi, int lo) {
+    for (int b = uncoveredFrom; b < blockCount; b++) {
+      summaries[b].add(clientId, hi, lo);
     }
   }
 

@@ -104,14 +104,14 @@ class ChangeIndexTest {
     for (int row = 1; row < 400; row++) {
       int col = random.nextInt(3) == 0 ? (1 << 20) - 3 : random.nextInt(50);
       int length = row == 7 ? 5000 : 1 + random.nextInt(40); // row 7: longer than a run can be
-      index.appendCovered(row, col, length);
+      index.appendUncovered(row, col, length);
       for (int c = col; c < col + length; c++) {
         appended.add((long) row << 32 | c);
       }
     }
     StampMaxima maxima = new StampMaxima(1);
     maxima.add(4, 1_000, 4);
-    index.cover(0, maxima);
+    index.coverUncovered(maxima);
     assertThat(cells(index)).isEqualTo(appended); // also checks every block's cell count and limit
     assertThat(index.entries()).isEqualTo(appended.size());
     assertThat(index.blockCount()).isGreaterThan(2);
