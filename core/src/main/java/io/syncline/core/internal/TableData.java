@@ -414,8 +414,7 @@ public final class TableData {
     Column c = columns[col];
     int[] sectionRows = batch.rows;
     int r0 = rowMap[sectionRows[0]];
-    boolean run = sectionRows[n - 1] - sectionRows[0] == n - 1 && rowMap[sectionRows[n - 1]] - r0 == n - 1
-        && isRun(rowMap, sectionRows[0], n);
+    boolean run = sectionRows[n - 1] - sectionRows[0] == n - 1 && isRun(rowMap, sectionRows[0], n);
     int maxRow = r0 + n - 1;
     if (!run) {
       maxRow = 0;
@@ -423,13 +422,12 @@ public final class TableData {
         maxRow = Math.max(maxRow, rowMap[sectionRows[i]]);
       }
     }
-    boolean numbers = false;
-    boolean trees = false;
+    int kindsSeen = 0; // bit k set if the batch holds kind k
     for (int i = 0; i < n; i++) {
-      byte k = batch.kinds[i];
-      numbers |= k >= Values.STRING && k <= Values.DOUBLE;
-      trees |= k == Values.JSON;
+      kindsSeen |= 1 << batch.kinds[i];
     }
+    boolean numbers = (kindsSeen & (1 << Values.STRING | 1 << Values.INTEGER | 1 << Values.DOUBLE)) != 0;
+    boolean trees = (kindsSeen & 1 << Values.JSON) != 0;
     c.ensure(maxRow, numbers ? Values.INTEGER : Values.TOMBSTONE, rowCapacityHint);
     if (trees) {
       c.ensure(maxRow, Values.JSON, rowCapacityHint);
@@ -438,12 +436,11 @@ public final class TableData {
     long[] his = c.his;
     int[] los = c.los;
     long[] bits = c.bits;
-    byte[] text = batch.text;
-    if (c.textUsed == 0 && text != null && rowCapacityHint > maxRow + 1) {
+    if (c.textUsed == 0 && batch.text != null && rowCapacityHint > maxRow + 1) {
       c.presizeText(batch, rowCapacityHint);
     }
     if (run) {
-      loadRun(c, col, batch, r0, numbers, trees);
+      loadRun(c, col, batch, r0, numbers, (kindsSeen & 1 << Values.STRING) != 0, trees);
       return;
     }
     for (int i = 0; i < n; i++) {
@@ -457,8 +454,7 @@ public final class TableData {
       his[r] = batch.his[i];
       los[r] = batch.los[i];
       if (k == Values.STRING) {
-        long b = batch.bits[i];
-        bits[r] = text != null ? c.append(text, textOffset(b), textLength(b)) : c.append((String) batch.refs[i]);
+        bits[r] = c.append(batch, i);
       } else if (k == Values.INTEGER || k == Values.DOUBLE) {
         bits[r] = batch.bits[i];
       } else if (k == Values.JSON) {
@@ -488,7 +484,7 @@ public final class TableData {
   }
 
   /** {@link #load} of a batch that covers table rows {@code [r0, r0 + size)} one after another. */
-  private void loadRun(Column c, int col, CellBatch batch, int r0, boolean numbers, boolean trees) {
+  private void loadRun(Column c, int col, CellBatch batch, int r0, boolean numbers, boolean strings, boolean trees) {
     int n = batch.size;
     byte[] kinds = c.kinds;
     byte[] bk = batch.kinds;
@@ -506,24 +502,12 @@ public final class TableData {
     System.arraycopy(bk, 0, kinds, r0, n);
     System.arraycopy(batch.his, 0, c.his, r0, n);
     System.arraycopy(batch.los, 0, c.los, r0, n);
-    if (numbers) {
+    if (!strings && numbers) {
+      System.arraycopy(batch.bits, 0, c.bits, r0, n);
+    } else if (strings) {
       long[] bits = c.bits;
-      byte[] text = batch.text;
-      boolean strings = false;
       for (int i = 0; i < n; i++) {
-        strings |= bk[i] == Values.STRING;
-      }
-      if (!strings) {
-        System.arraycopy(batch.bits, 0, bits, r0, n);
-      } else {
-        for (int i = 0; i < n; i++) {
-          byte k = bk[i];
-          long b = batch.bits[i];
-          if (k == Values.STRING) {
-            b = text != null ? c.append(text, textOffset(b), textLength(b)) : c.append((String) batch.refs[i]);
-          }
-          bits[r0 + i] = b;
-        }
+        bits[r0 + i] = bk[i] == Values.STRING ? c.append(batch, i) : batch.bits[i];
       }
     }
     if (trees) {
@@ -618,6 +602,12 @@ public final class TableData {
       }
       textUsed = start + n;
       return textRef(start, n);
+    }
+
+    /** Appends the string of entry {@code i} of a decoded batch: raw input bytes or a {@code String}. */
+    long append(CellBatch batch, int i) {
+      long b = batch.bits[i];
+      return batch.text != null ? append(batch.text, textOffset(b), textLength(b)) : append((String) batch.refs[i]);
     }
 
     long append(byte[] src, int off, int len) {
