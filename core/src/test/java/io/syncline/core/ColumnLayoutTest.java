@@ -83,6 +83,28 @@ class ColumnLayoutTest {
   }
 
   @Test
+  void aColumnMixingStringsNumbersAndTombstonesLoadsEveryValue() {
+    Store a = Store.builder().replicaId("a").build();
+    for (int r = 0; r < 1_500; r++) { // several batches of consecutive rows
+      Object v = r % 3 == 0 ? "text " + r : r % 3 == 1 ? (Object) (long) r : (Object) (r / 4.0);
+      a.setCell("t", "row" + r, "m", v);
+      if (r % 10 == 0) {
+        a.delCell("t", "row" + r, "m");
+        a.setCell("t", "row" + r, "other", true); // keeps the row
+      }
+    }
+    Delta full = Delta.decode(a.fullState().encode());
+    assertThat(layouts(full)).containsExactly(true);
+    Store b = Store.builder().replicaId("b").build();
+    b.applyDelta(full);
+    assertThat(b.getTables()).isEqualTo(a.getTables());
+    assertThat(b.getCell("t", "row1", "m")).isEqualTo(1L);
+    assertThat(b.getCell("t", "row2", "m")).isEqualTo(0.5);
+    assertThat(b.getCell("t", "row3", "m")).isEqualTo("text 3");
+    assertThat(b.fullState().changes()).isEqualTo(a.fullState().changes());
+  }
+
+  @Test
   void intoAStoreWithDataAColumnSectionMergesCellByCellLikeRows() {
     Store a = mixed();
     Consumer<Store> ownData = s -> {
