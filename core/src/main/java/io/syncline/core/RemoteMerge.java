@@ -161,7 +161,7 @@ final class RemoteMerge implements ChangeDecoder.Visitor {
     int[] los = batch.los;
     if (record) {
       for (int i = 0; i < n; i++) {
-        store.undo.add(td, rows[sectionRows[i]], c, his[i], los[i]);
+        store.undo.add(td, rows[sectionRows[i]], c, Values.ABSENT, his[i], los[i]); // fresh: absent
       }
     }
     td.load(c, batch, rows);
